@@ -311,3 +311,21 @@ Record = (
     | MedicalAnswer
 )
 """Every canonical record an adapter may yield (besides :class:`Quarantined`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One unit of a source's stream: the hub writes it to the graph in one transaction,
+    then persists ``resume`` so a killed sync restarts after this page and not before.
+
+    ``resume`` is opaque to the hub (a cursor, an offset and anchor, a file and line);
+    ``watermark`` is the newest change time seen so far, the next incremental sync's
+    ``updated_since`` / ``modifiedAfter``.
+    """
+
+    source: Source
+    stream: str  # households, tekun, payments, standards, persons, <snapshot name>, insured
+    records: tuple[Record, ...]
+    quarantined: tuple[Quarantined, ...]
+    resume: str | None
+    watermark: datetime | None = None
