@@ -1,0 +1,41 @@
+"""The oracle: an independent reference checker for the integrity rules of contracts/rules.md.
+
+It reads a generated population folder directly, in each department's wire
+format (sandbox/layout.py), and evaluates every rule in plain Python, so that
+the sandbox's planted truth can be proved exact and the hub scored against it.
+It is written from the contracts alone: it imports ``sandbox.layout``, the
+standard library and OpenCC, never the adapters, the graph or the hub.
+
+Public names: ``evaluate``, ``Case``, ``Params``, ``RULES``, ``read_cases``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from sandbox.oracle.load import load
+from sandbox.oracle.rules import RULES, Case, Params
+from sandbox.oracle.terms import Facts
+
+__all__ = ["RULES", "Case", "Params", "evaluate", "read_cases"]
+
+
+def evaluate(
+    folder: Path, *, check_date: date | None = None, params: Params | None = None, year: int | None = None
+) -> set[Case]:
+    """Every case the rules find in a population folder.
+
+    ``check_date`` and ``year`` default to meta.json's ``check_date`` and
+    ``year``; ``params`` to the profile defaults of rules.md.
+    """
+    facts = Facts(load(folder, check_date=check_date, year=year))
+    params = params or Params()
+    return {case for _, rule in RULES for case in rule(facts, params)}
+
+
+def read_cases(file: Path) -> set[Case]:
+    """The cases of a truth file (one JSON object a line)."""
+    with file.open(encoding="utf-8") as handle:
+        return {Case.from_dict(json.loads(line)) for line in handle if line.strip()}
