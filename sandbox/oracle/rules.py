@@ -265,35 +265,39 @@ def one_family_many_dibao(facts: Facts, params: Params) -> Iterator[Case]:
 
 def same_address_kin(facts: Facts, params: Params) -> Iterator[Case]:
     """split.same_address_kin: 低保 households at one address joined by close kin (one case a group)."""
-    at: dict[tuple[str, str], list[int]] = defaultdict(list)
     households = [h for h in facts.active_dibao if not facts.lone_qualifier(h)]
     covered = [{facts.linker.key("civil", m.raw_id) for m in h.members if m.covered} for h in households]
-    for index, household in enumerate(households):
-        at[address_key(household.region_code, household.address)].append(index)
-    for indices in at.values():
-        if len(indices) < 2:
-            continue
-        parent = {i: i for i in indices}
+    where = [address_key(h.region_code, h.address) for h in households]
+    covering: dict[tuple[tuple[str, str], str], list[int]] = defaultdict(list)
+    for index, persons in enumerate(covered):
+        for person in persons:
+            covering[(where[index], person)].append(index)
+    parent = list(range(len(households)))
 
-        def root(i: int, parent: dict[int, int] = parent) -> int:
-            while parent[i] != i:
-                i = parent[i]
-            return i
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
 
-        for n, i in enumerate(indices):
-            for j in indices[n + 1 :]:
-                if any(facts.close_kin(a, b) for a in covered[i] for b in covered[j]):
-                    parent[root(j)] = root(i)
-        groups: dict[int, list[int]] = defaultdict(list)
-        for i in indices:
-            groups[root(i)].append(i)
-        for group in groups.values():
-            if len(group) >= 2:
-                yield Case.of(
-                    "split.same_address_kin",
-                    [p for i in group for p in covered[i]],
-                    _civil(households[i].household_id for i in group),
-                )
+    # Join two households at one address when a covered member of one is close
+    # kin of a covered member of the other; groups are the joined components.
+    for index, persons in enumerate(covered):
+        for person in persons:
+            for partner in facts.kin.get(person, ()):
+                for other in covering.get((where[index], partner), ()):
+                    if other != index:
+                        parent[root(other)] = root(index)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(households)):
+        groups[root(index)].append(index)
+    for group in groups.values():
+        if len(group) >= 2:
+            yield Case.of(
+                "split.same_address_kin",
+                [p for i in group for p in covered[i]],
+                _civil(households[i].household_id for i in group),
+            )
 
 
 def padded_household(facts: Facts, params: Params) -> Iterator[Case]:

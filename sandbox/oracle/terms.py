@@ -232,29 +232,34 @@ class Facts:
 
     # -- relations ----------------------------------------------------------------------
 
-    def _close_kin(self) -> set[frozenset[str]]:
-        pairs: set[frozenset[str]] = set()
+    def _close_kin(self) -> dict[str, set[str]]:
+        pairs: set[tuple[str, str]] = set()
         for household in self.population.households:  # any status
             keys = self.member_key(household)
             heads = [k for k, m in zip(keys, household.members, strict=True) if m.relation == "02"]
             for k, member in zip(keys, household.members, strict=True):
                 if member.relation in _CIVIL_KIN:
-                    pairs.update(frozenset((head, k)) for head in heads)
+                    pairs.update((head, k) for head in heads)
         for rows in self.poverty_households.values():
             by_word: dict[str, list[str]] = defaultdict(list)
             for row in rows:
                 by_word[row.relation].append(self.poverty_key(row))
             for word, partners in _POVERTY_KIN:
                 for partner in partners:
-                    pairs.update(frozenset((a, b)) for a in by_word[word] for b in by_word[partner])
+                    pairs.update((a, b) for a in by_word[word] for b in by_word[partner])
             for inlaw, child in (("之儿媳", "之子"), ("之女婿", "之女")):
                 if len(by_word[inlaw]) == 1 and len(by_word[child]) == 1:
-                    pairs.add(frozenset((by_word[inlaw][0], by_word[child][0])))
-        return {pair for pair in pairs if len(pair) == 2}
+                    pairs.add((by_word[inlaw][0], by_word[child][0]))
+        kin: dict[str, set[str]] = defaultdict(set)
+        for a, b in pairs:
+            if a != b:
+                kin[a].add(b)
+                kin[b].add(a)
+        return kin
 
     def close_kin(self, a: str, b: str) -> bool:
         """Spouses, or parent and child, according to any source."""
-        return frozenset((a, b)) in self.kin
+        return b in self.kin.get(a, ())
 
     def has_working_parent(self, row: PovertyMember) -> bool:
         """A working parent in the same poverty-relief household, by the relation words."""
