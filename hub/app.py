@@ -96,8 +96,10 @@ def create_app(settings: Settings) -> Starlette:
 
 
 def _graphql_routes(settings: Settings) -> list[Any]:
-    from starlette.routing import Mount
+    from starlette.routing import WebSocketRoute
 
     from hub.graphql import graphql_app
 
-    return [Mount("/graphql", graphql_app(settings))]
+    endpoint = graphql_app(settings)
+    # A Route, not a Mount: a Mount would redirect /graphql to /graphql/.
+    return [Route("/graphql", endpoint), WebSocketRoute("/graphql", endpoint)]

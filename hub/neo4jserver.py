@@ -201,7 +201,7 @@ def _port_taken(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def _bolt_answers(cfg: ServerConfig) -> bool:
+def bolt_answers(cfg: ServerConfig) -> bool:
     try:
         with GraphDatabase.driver(cfg.uri, auth=(cfg.user, cfg.password)) as driver:
             driver.verify_connectivity()
@@ -219,7 +219,7 @@ def start(cfg: ServerConfig, *, log: object = None) -> int:
     """Start the instance (or find it running) and wait until Bolt answers; return its pid."""
     pid = running_pid(cfg)
     if pid is not None:
-        if _bolt_answers(cfg):
+        if bolt_answers(cfg):
             return pid
         raise Neo4jServerError(f"Neo4j (pid {pid}) is running but Bolt does not answer on {cfg.uri}")
     if _port_taken(cfg.host, cfg.port):
@@ -262,7 +262,7 @@ def start(cfg: ServerConfig, *, log: object = None) -> int:
             raise Neo4jServerError(
                 f"Neo4j exited with status {proc.returncode} while starting; see {cfg.home / 'logs'}"
             )
-        if _bolt_answers(cfg):
+        if bolt_answers(cfg):
             return proc.pid
         time.sleep(0.5)
     stop(cfg)
@@ -308,7 +308,7 @@ def status(cfg: ServerConfig) -> str:
     pid = running_pid(cfg)
     if pid is None:
         return f"stopped (home {cfg.home})"
-    answers = "answering" if _bolt_answers(cfg) else "not answering yet"
+    answers = "answering" if bolt_answers(cfg) else "not answering yet"
     return f"running, pid {pid}, {cfg.uri}, Bolt {answers}"
 
 
