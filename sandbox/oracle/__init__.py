@@ -15,8 +15,10 @@ import json
 from datetime import date
 from pathlib import Path
 
+from sandbox.oracle.case import Case
 from sandbox.oracle.load import load
-from sandbox.oracle.rules import RULES, Case, Params
+from sandbox.oracle.params import Params
+from sandbox.oracle.rules import RULES
 from sandbox.oracle.terms import Facts
 
 __all__ = ["RULES", "Case", "Params", "evaluate", "read_cases"]

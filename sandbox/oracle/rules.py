@@ -8,61 +8,14 @@ says. ``RULES`` lists them all, in the order of rules.md.
 from __future__ import annotations
 
 import itertools
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
+from sandbox.oracle.case import Case
 from sandbox.oracle.identity import clean, normalise_id, normalise_name
-from sandbox.oracle.load import Payment
+from sandbox.oracle.params import Params
+from sandbox.oracle.records import Payment
 from sandbox.oracle.terms import RANK, UNABLE, Facts, address_key, special
-
-
-@dataclass(frozen=True, slots=True)
-class Params:
-    """The rule parameters: the province's policy profile, defaults as rules.md writes them."""
-
-    single_person_band: Decimal = Decimal(2)  # × the monthly rural standard
-    tekun_excludes_nursing: bool = False
-    special_member_extra: Decimal = Decimal("0.2")  # × the standard, per special member
-    benefit_tolerance: Decimal = Decimal(1)  # yuan
-    move_window_days: int = 30
-    death_window_days: int = 31
-    renewal_window_days: int = 90
-    temp_aid_chain_days: int = 90
-    child_age: int = 16  # under it: a child for the 低保 extra and the unable-to-work exception
-    adult_age: int = 18  # under it: never a padded member
-    elderly_age: int = 60
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Case:
-    """One finding as rules.md names it: rule, persons, households (both sorted)."""
-
-    rule: str
-    persons: tuple[str, ...] = ()
-    households: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, rule: str, persons: Iterable[str] = (), households: Iterable[str] = ()) -> Case:
-        """A case with its subjects de-duplicated and sorted."""
-        return cls(rule, tuple(sorted(set(persons))), tuple(sorted(set(households))))
-
-    @classmethod
-    def from_dict(cls, obj: dict[str, Any]) -> Case:
-        """Read one line of a truth file."""
-        return cls.of(str(obj["rule"]), obj.get("persons") or (), obj.get("households") or ())
-
-    def to_dict(self) -> dict[str, Any]:
-        """The case as a truth-file object."""
-        return {"rule": self.rule, "persons": list(self.persons), "households": list(self.households)}
-
-    def to_json(self) -> str:
-        """The case as one truth-file line."""
-        return json.dumps(self.to_dict(), ensure_ascii=False)
-
 
 Rule = Callable[[Facts, Params], Iterator[Case]]
 

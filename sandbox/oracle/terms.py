@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from sandbox.oracle.identity import Claim, Linker, age_on, t2s
-from sandbox.oracle.load import Certificate, Household, Insured, Population, PovertyMember, Tekun
+from sandbox.oracle.records import Certificate, Household, Insured, Population, PovertyMember, Tekun
 
 WORKING = frozenset({"技能劳动力", "普通劳动力", "弱劳动力或半劳动力"})
 UNABLE = frozenset({"丧失劳动力", "无劳动力"})

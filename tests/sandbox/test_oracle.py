@@ -566,3 +566,18 @@ def test_cli_prints_json_lines(world: World, capsys: pytest.CaptureFixture[str])
 
 def test_region_and_village_constants_agree() -> None:
     assert VILLAGE.startswith(COUNTY) and "社区" in ADDRESS
+
+
+def test_cli_diffs_against_a_truth_file(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    world.tekun(D, "张老汉", hid="T1")
+    world.tekun(D, "张老汉", hid="T2")
+    world.enrol(D, "张老汉", "TEKUN_FULL")
+    root = world.write()
+    truth = root / "truth.jsonl"
+    truth.write_text(
+        f'{{"rule": "dup.tekun_multiple", "persons": ["{D}"], "households": ["civil:T2", "civil:T1"]}}\n'
+    )
+    assert main([str(root), "--against", str(truth)]) == 0
+    truth.write_text('{"rule": "dup.tekun_multiple", "persons": [], "households": []}\n')
+    assert main([str(root), "--against", str(truth)]) == 1
+    assert [line[0] for line in capsys.readouterr().out.splitlines()] == ["-", "+"]
