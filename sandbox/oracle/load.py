@@ -373,22 +373,23 @@ def load(root: Path, check_date: date | None = None, year: int | None = None) ->
     if year is None:
         year = int(meta["year"]) if "year" in meta else check_date.year
     population = Population(check_date=check_date, year=year)
-    population.households = list(
-        _each(_lines(root, layout.CIVIL_HOUSEHOLDS), _household, "civil", "household_id", population)
-    )
+    # A household sent again (a change, a cancellation) replaces its earlier
+    # version: the file is in feed order, so the last version is the current one.
+    households = _each(_lines(root, layout.CIVIL_HOUSEHOLDS), _household, "civil", "household_id", population)
+    population.households = list({h.household_id: h for h in households}.values())
     population.tekun = list(
         _each(_lines(root, layout.CIVIL_TEKUN), _tekun, "civil", "person_id_number", population)
     )
-    population.payments = list(
-        _each(_lines(root, layout.CIVIL_PAYMENTS), _payment, "civil", "payment_id", population)
-    )
+    payments = _each(_lines(root, layout.CIVIL_PAYMENTS), _payment, "civil", "payment_id", population)
+    population.payments = list({p.payment_id: p for p in payments}.values())
     standards_file = layout.path(root, layout.CIVIL_STANDARDS)
     if standards_file.exists():
         rows = json.loads(standards_file.read_text("utf-8"))
         population.standards = list(_each(iter(rows), _standard, "civil", "county", population))
     _load_poverty(root, population)
-    population.certificates = list(
-        _each(_lines(root, layout.DISABILITY_PERSONS), _certificate, "disability", "certNo", population)
+    certificates = _each(
+        _lines(root, layout.DISABILITY_PERSONS), _certificate, "disability", "certNo", population
     )
+    population.certificates = list({c.cert_no: c for c in certificates}.values())
     population.insured = [_insured(row, year) for row in _lines(root, layout.MEDICAL_INSURED)]
     return population

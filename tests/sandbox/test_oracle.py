@@ -581,3 +581,10 @@ def test_cli_diffs_against_a_truth_file(world: World, capsys: pytest.CaptureFixt
     truth.write_text('{"rule": "dup.tekun_multiple", "persons": [], "households": []}\n')
     assert main([str(root), "--against", str(truth)]) == 1
     assert [line[0] for line in capsys.readouterr().out.splitlines()] == ["-", "+"]
+
+
+def test_a_household_sent_again_replaces_its_earlier_version(world: World) -> None:
+    world.household("H1", member(A, "张建国"))
+    world.household("H2", member(A, "张建国"))
+    world.household("H2", member(A, "张建国"), status="cancelled")
+    assert found(world, "dup.dibao_multiple_households") == set()
