@@ -20,9 +20,9 @@ Nodes (key property first)::
         arrives, is a stub: only key and household_id.
     (:Tekun {key: "<id value>|<household_id>|<start_date>", household_id,
         support_mode, status, start_date, end_date, monthly_amount, care_level,
-        updated_at, name, name_key, raw_id, + provenance})
+        updated_at, name, name_key, raw_id, linked, + provenance})
     (:Payment {key: payment_id, program, amount, paid_on, reason, region_code,
-        household_id, raw_id, + provenance})
+        household_id, raw_id, linked, + provenance})
     (:Standard {key: "<county>|<area_type>|<effective_from>", county, area_type,
         monthly_standard, effective_from})
     (:PovertyHousehold {key: "poverty:<户编号>", household_id, region_code, county,
@@ -40,7 +40,10 @@ Nodes (key property first)::
         death_date, + provenance})
     (:Insurance {key: "<id>|<year>|<n>", insurance_type, region_code, year, status,
         contribution, subsidy_category, subsidy, enrolled_on})
-    (:Region {code, level})  level 1 province … 5 village; 12-digit codes
+    (:Region {code, level, prefix})  level 1 province … 5 village
+        code: the 12-digit code, zero-padded at every level (county 530102 is
+        "530102000000"); prefix: its 2, 4, 6, 9 or 12 significant digits.
+        Every code a household or certificate sits in brings its ancestors.
     (:Address {key: "<12-digit region>|<house part>"})
 
 Relationships::
@@ -49,22 +52,24 @@ Relationships::
               gender, birth_date, raw_id, linked}]->(CivilHousehold)
     (Person)-[:POVERTY_MEMBER {relation, relation_word, name, name_key, gender,
               birth_date, ethnicity, labour_skill, health: [str], school,
-              raw_id, linked, line}]->(PovertyHousehold)
+              raw_id, linked, line, snapshot}]->(PovertyHousehold)
+        snapshot: the file that last listed the membership (a newer snapshot of the
+        county deletes memberships it does not list).
     (Person)-[:HAS_TEKUN]->(Tekun)-[:TEKUN_HOUSEHOLD]->(CivilHousehold)
     (Person)-[:RECEIVED]->(Payment)-[:PAYMENT_HOUSEHOLD]->(CivilHousehold)
     (Person)-[:HOLDS {name, name_key, gender, birth_date, raw_id, linked}]->(Certificate)
     (Certificate)-[:HAS_SUBSIDY]->(Subsidy)
     (Person)-[:MEDICAL]->(MedicalAnswer)-[:HAS_INSURANCE]->(Insurance)
     (CivilHousehold|PovertyHousehold|Certificate)-[:IN_REGION]->(Region)
-    (Region)-[:PARENT]->(Region)
+    (Region)-[:PARENT]->(Region)            child to the level above
     (CivilHousehold|PovertyHousehold|Certificate)-[:AT]->(Address)
-    (Person {valid: false})-[:LINKED_TO {source, confidence, method}]->(Person {valid: true})
+    (Person {valid: false})-[:LINKED_TO {source, confidence, method, at}]->(Person {valid: true})
         identity resolution: the facts of ``source`` written with that invalid
         number have moved to the valid person; later rows follow the link.
 
 Gender everywhere is ``M`` / ``F``; relation is a :class:`adapters.records.Relation`
-name. ``linked`` on a membership is true when the fact reached its person through
-identity resolution rather than its own valid number.
+name. ``linked`` on a membership (and on a Tekun or Payment node) is true when the
+fact reached its person through identity resolution rather than its own valid number.
 """
 
 from __future__ import annotations
