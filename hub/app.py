@@ -8,43 +8,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy
-from neo4j import AsyncDriver, AsyncGraphDatabase
+from neo4j import AsyncDriver
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from graph.migrate import migrate
+from hub.runtime import Services, open_services
 from hub.settings import Settings
+from hub.store.db import create_all
 
-
-@dataclass
-class Services:
-    """What the app holds for its lifetime."""
-
-    settings: Settings
-    driver: AsyncDriver
-    engine: Engine
-
-
-def make_engine(settings: Settings) -> Engine:
-    url = settings.sql_database_url
-    if url.startswith("sqlite:///"):
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
-    return sqlalchemy.create_engine(url, pool_pre_ping=True)
-
-
-def make_driver(settings: Settings) -> AsyncDriver:
-    return AsyncGraphDatabase.driver(
-        settings.neo4j_uri,
-        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        connection_acquisition_timeout=10.0,
-    )
+log = logging.getLogger("doudi.app")
 
 
 async def _neo4j_ok(driver: AsyncDriver, database: str) -> tuple[bool, str]:
@@ -77,18 +58,27 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=200 if neo_ok and sql_ok else 503)
 
 
+async def _prepare(services: Services) -> None:
+    """Create tables and constraints when the stores answer; /health reports them when not."""
+    try:
+        await asyncio.to_thread(create_all, services.engine)
+    except Exception as exc:  # the app still starts, so /health can say what is down
+        log.warning("SQL store not prepared: %s", type(exc).__name__)
+    try:
+        await migrate(services.driver, database=services.database)
+    except Exception as exc:
+        log.warning("Neo4j constraints not created: %s", type(exc).__name__)
+
+
 def create_app(settings: Settings) -> Starlette:
     """The hub's ASGI application."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        services = Services(settings=settings, driver=make_driver(settings), engine=make_engine(settings))
-        app.state.services = services
-        try:
+        async with open_services(settings, prepare=False) as services:
+            await _prepare(services)
+            app.state.services = services
             yield
-        finally:
-            await services.driver.close()
-            services.engine.dispose()
 
     routes: list[Any] = [Route("/health", health)]
     routes += _graphql_routes(settings)
