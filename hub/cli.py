@@ -133,7 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "hub.commands.check",
+)
 """Modules that add commands (sync, check, findings, users, export, audit)."""
 
 
