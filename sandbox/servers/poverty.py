@@ -83,7 +83,7 @@ class PovertyServer:
 
 async def _chunks(file: Path, size: int, corrupt: bool, slow: float) -> AsyncIterator[bytes]:
     """The file's bytes in chunks; with ``corrupt`` one byte is changed, with ``slow`` they trickle."""
-    pause = slow * CHUNK / max(1, size) if slow > 0 else 0.0
+    pause = slow / max(1, -(-size // CHUNK)) if slow > 0 else 0.0  # spread over every chunk
     with file.open("rb") as handle:
         first = True
         while chunk := handle.read(CHUNK):
