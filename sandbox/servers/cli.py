@@ -137,7 +137,6 @@ def main(argv: list[str] | None = None) -> int:
     if args_list[:1] == ["serve"]:
         args_list = args_list[1:]
     args = build_parser().parse_args(args_list)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if not args.directory.is_dir():
         print(f"serve: {args.directory} is not a population folder", file=sys.stderr)
         return 1
@@ -147,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"serve: {exc}", file=sys.stderr)
         return 1
     endpoints_path = args.endpoints or layout.path(args.directory, layout.ENDPOINTS)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         asyncio.run(serve(args.directory, config, endpoints_path))
     except OSError as exc:  # typically a port already in use
