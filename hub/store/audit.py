@@ -51,7 +51,7 @@ class VerifyResult:
 def canonical(detail: Mapping[str, Any]) -> dict[str, Any]:
     """``detail`` as it will read back from the database (keys as text, JSON values only)."""
     try:
-        text = json.dumps(detail, sort_keys=True, ensure_ascii=False, allow_nan=False, default=_refuse)
+        text = json.dumps(detail, ensure_ascii=False, allow_nan=False, default=_refuse)
     except (TypeError, ValueError) as exc:
         raise AuditError(f"audit detail is not plain JSON: {exc}") from None
     value: dict[str, Any] = json.loads(text)
