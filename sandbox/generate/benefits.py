@@ -86,7 +86,7 @@ def assign(world: World, fam: Family) -> None:
     for p, code in fam.members:
         age = p.age(day)
         _health(world, p, age)
-        rate = 0.015 if age < 18 else (0.05 if age < 60 else 0.12)
+        rate = 0.015 if age < 18 else (0.055 if age < 60 else 0.14)
         if rng.random() < rate:
             roll = rng.random()
             status = "VALID" if roll < 0.93 else ("EXPIRED" if roll < 0.98 else "CANCELLED")
@@ -171,6 +171,7 @@ def assign(world: World, fam: Family) -> None:
 
 def _working_parent(m: PovertyMember, members: list[PovertyMember], on: date) -> bool:
     word = m.word
+    parents: tuple[str, ...]
     if word in ("之子", "之女"):
         parents = ("户主", "配偶")
     elif word in ("之孙子", "之孙女"):

@@ -36,7 +36,7 @@ class Profile:
 PROFILES: Final = {
     "clean": Profile(0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
     "default": Profile(0.3, 0.02, 0.01, 0.03, 0.0, 0.03, 0.02, 0.3, 0.1, 0.002),
-    "dirty": Profile(0.6, 0.06, 0.04, 0.08, 0.01, 0.1, 0.05, 0.6, 0.3, 0.006),
+    "dirty": Profile(0.6, 0.06, 0.04, 0.08, 0.05, 0.1, 0.05, 0.6, 0.3, 0.006),
 }
 
 _FULL_WIDTH: Final = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
@@ -99,12 +99,13 @@ def written_house(house: str, profile: Profile, rng: random.Random) -> str:
     return house.translate(_FULL_WIDTH)
 
 
-def decide(person: Person, profile: Profile, rng: random.Random, sources: tuple[str, ...]) -> None:
+def decide(person: Person, profile: Profile, rng: random.Random, sources: tuple[str, ...]) -> str | None:
     """Fix how each source writing ``person`` spells the number and the name.
 
     A typo goes to one source only, never to a disability certificate (its certNo
     would then disagree) nor to a planted subject, and only where another source
     holds the valid number; 15-digit numbers never go to the disability registry.
+    Answers the source that got a typo, if any.
     """
     for source in sources:
         if source != "medical" and source not in person.raw_id:  # the platform is asked by normalised number
@@ -122,3 +123,5 @@ def decide(person: Person, profile: Profile, rng: random.Random, sources: tuple[
     ):
         source = rng.choice(typo_sources)
         person.raw_id[source] = idnumbers.mistype(person.id18, rng)
+        return source
+    return None

@@ -23,6 +23,9 @@ from sandbox.generate.families import WORKING, family
 from sandbox.generate.model import Person
 from sandbox.generate.world import Config, Registry, World
 
+TYPOS = "typos.jsonl"
+"""Beside the layout: one deliberately mistyped number a line, {"source", "raw", "id_number"}."""
+
 
 def dumps(row: object) -> str:
     return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
@@ -41,6 +44,7 @@ class Rows:
     truth: list[str] = field(default_factory=list)
     lookalikes: list[str] = field(default_factory=list)
     malformed: list[str] = field(default_factory=list)
+    typos: list[str] = field(default_factory=list)
     persons: int = 0
 
 
@@ -220,7 +224,9 @@ def _county(w: World, cfg: Config, quota: int, out: Path, rows: Rows) -> None:
     for p in w.persons:
         got = seen.get(id(p))
         if got:
-            noise.decide(p, profile, nrng, tuple(got))
+            typo = noise.decide(p, profile, nrng, tuple(got))
+            if typo:
+                rows.typos.append(dumps({"source": typo, "raw": p.raw_id[typo], "id_number": p.id18}))
     for hh in w.civil:
         address = hh.county.full_address(hh.village, noise.written_house(hh.house, profile, nrng))
         rows.civil.append(((writer.iso(hh.updated), hh.hid), dumps(writer.civil_row(hh, address))))
@@ -280,6 +286,7 @@ def generate(cfg: Config, out: Path) -> dict[str, object]:
     _write_lines(out / layout.TRUTH, sorted(rows.truth))
     _write_lines(out / layout.LOOKALIKES, sorted(rows.lookalikes))
     _write_lines(out / layout.MALFORMED, sorted(rows.malformed))
+    _write_lines(out / TYPOS, sorted(rows.typos))
     meta: dict[str, object] = {
         "seed": cfg.seed,
         "persons": rows.persons,
@@ -298,6 +305,7 @@ def generate(cfg: Config, out: Path) -> dict[str, object]:
             "truth": len(rows.truth),
             "lookalikes": len(rows.lookalikes),
             "malformed": len(rows.malformed),
+            "typos": len(rows.typos),
         },
     }
     (out / layout.META).write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

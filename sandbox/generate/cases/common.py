@@ -28,10 +28,15 @@ def pov(ph: PovertyHousehold) -> str:
 def people(
     world: World, village: Village, spec: list[tuple[bool, int]], surname: str | None = None
 ) -> list[Person]:
-    """New persons of ``village``: (male, age) each; the first one's surname passes to the rest."""
+    """New persons of ``village``: (male, age) each.
+
+    The first one's surname passes to the men and the children; grown women keep
+    their own (wives, mothers and daughters-in-law marry in).
+    """
     out: list[Person] = []
     for male, age in spec:
-        p = world.person(village, male, age, surname=surname, county=_county_of(world, village))
+        shared = surname if (male or age < 18) else None
+        p = world.person(village, male, age, surname=shared, county=_county_of(world, village))
         if surname is None and not out:
             surname = p.name[0] if "·" not in p.name else None
         out.append(p)
