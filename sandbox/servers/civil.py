@@ -133,6 +133,7 @@ class CivilServer:
         self.payments = IndexedFile(
             layout.path(root, layout.CIVIL_PAYMENTS), _key("paid_on", "payment_id", date_key), region
         )
+        self.files = (self.households, self.tekun, self.payments)
         self.feeds = {
             "households": Feed(self.households, "updated_since", time_key),
             "tekun": Feed(self.tekun, "updated_since", time_key),

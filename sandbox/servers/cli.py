@@ -122,7 +122,7 @@ async def serve(directory: Path, config: ServerConfig, endpoints_path: Path) -> 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with run_servers(directory, config) as endpoints:
+    async with run_servers(directory, config, warm=True) as endpoints:
         write_endpoints(endpoints_path, endpoints)
         for name in SERVER_NAMES:
             if name in endpoints:

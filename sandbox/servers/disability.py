@@ -74,6 +74,7 @@ class DisabilityServer:
                 "region": lambda row: text(row.get("regionCode")),
             },
         )
+        self.files = (self.persons,)
         self.app = Starlette(routes=[Route("/cdpf/api/v2/persons", self.list_persons, methods=["GET"])])
 
     async def list_persons(self, request: Request) -> Response:

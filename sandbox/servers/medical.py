@@ -79,6 +79,7 @@ class MedicalServer:
         self.insured = IndexedFile(
             layout.path(root, layout.MEDICAL_INSURED), lambda row: text(row.get("id_number"))
         )
+        self.files = (self.insured,)
         self.app = Starlette(
             routes=[
                 Route("/nhsa/v1/insured/batch-query", self.batch, methods=["POST"]),

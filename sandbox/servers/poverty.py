@@ -22,6 +22,7 @@ from sandbox import layout
 from sandbox.servers.auth import same_secret
 from sandbox.servers.config import ServerConfig
 from sandbox.servers.faults import Fault, FaultPlan
+from sandbox.servers.index import IndexedFile
 from sandbox.servers.wire import JSON, json_response
 
 CSV = "text/csv; charset=GB18030"
@@ -37,6 +38,7 @@ class PovertyServer:
         self.root = root
         self.api_key = config.credentials.poverty_api_key
         self.faults = FaultPlan(config.faults, self.name)
+        self.files: tuple[IndexedFile, ...] = ()  # nothing to index: files are streamed whole
         self.app = Starlette(
             routes=[
                 Route("/exports", self.listing, methods=["GET"]),

@@ -31,6 +31,7 @@ from sandbox import layout
 from sandbox.servers.civil import CivilServer
 from sandbox.servers.config import SERVER_NAMES, ServerConfig
 from sandbox.servers.disability import DisabilityServer
+from sandbox.servers.index import IndexedFile
 from sandbox.servers.medical import MedicalServer
 from sandbox.servers.poverty import PovertyServer
 
@@ -42,6 +43,9 @@ class Department(Protocol):
 
     name: str
     app: Starlette
+
+    @property
+    def files(self) -> tuple[IndexedFile, ...]: ...
 
     def close(self) -> None: ...
 
@@ -124,8 +128,14 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 @contextlib.asynccontextmanager
-async def run_servers(root: Path, config: ServerConfig | None = None) -> AsyncIterator[Endpoints]:
-    """Serve the selected departments over ``root`` until the block ends; yields the endpoints."""
+async def run_servers(
+    root: Path, config: ServerConfig | None = None, *, warm: bool = False
+) -> AsyncIterator[Endpoints]:
+    """Serve the selected departments over ``root`` until the block ends; yields the endpoints.
+
+    With ``warm``, the data files are indexed before yielding, so the first call
+    does not wait for it (seconds for a million persons; tests leave it off).
+    """
     config = config or ServerConfig()
     departments = [BUILDERS[name](root, config) for name in SERVER_NAMES if name in config.only]
     sockets: dict[str, socket.socket] = {}
@@ -152,6 +162,8 @@ async def run_servers(root: Path, config: ServerConfig | None = None) -> AsyncIt
                     task.result()  # a server that failed to start raises here
                     raise RuntimeError("an imitation server stopped while starting")
             await asyncio.sleep(0.01)
+        if warm:
+            await asyncio.gather(*(file.current() for department in departments for file in department.files))
         ports = {name: int(sock.getsockname()[1]) for name, sock in sockets.items()}
         yield endpoints_for(root, config, ports)
     finally:
