@@ -53,7 +53,7 @@ class RetryPolicy:
         Full jitter (a uniform draw below the exponential cap) keeps concurrent callers
         from retrying in lockstep; a ``Retry-After`` is a floor, never shortened.
         """
-        jitter = rng() * min(self.max_delay, self.base_delay * 2**attempt)
+        jitter = rng() * min(self.max_delay, self.base_delay * 2.0**attempt)
         if retry_after is None:
             return jitter
         return max(min(retry_after, self.max_retry_after), jitter)
