@@ -82,7 +82,8 @@ class Evidence:
             source=SourceName(source) if source in SourceName._value2member_map_ else SourceName.DOUDI,
             record_key=key if viewer.pii else mask_text(key),
             facts=facts,
-            note=note if viewer.pii else mask_text(note),
+            # A free-text note may name people: only roles with PII rights read it.
+            note=note if viewer.pii else "",
         )
 
 
@@ -131,9 +132,14 @@ class Finding:
     def region(self) -> str:
         return self.record.region
 
-    @strawberry.field(description="One line about this case (masked without PII rights).")
+    @strawberry.field(
+        description="One line about this case; without PII rights, the rule's own summary (a case's line names people)."
+    )
     def summary(self) -> str:
-        return self.record.summary if self.viewer.pii else mask_text(self.record.summary)
+        if self.viewer.pii:
+            return self.record.summary
+        rule = rule_by_id(self.record.rule_id)
+        return rule.summary if rule else self.record.rule_id
 
     @strawberry.field(
         description="The persons it concerns, by normalised ID number (masked without PII rights)."
@@ -192,7 +198,7 @@ class Finding:
                 action=e.action,
                 from_status=e.from_status,
                 to_status=e.to_status,
-                note=e.note if self.viewer.pii else mask_text(e.note),
+                note=e.note if self.viewer.pii else "",
             )
             for e in events
         ]

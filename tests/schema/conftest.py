@@ -28,7 +28,7 @@ from schema.context import MedicalRow
 
 # The graph tests' record factories (tests/ has no packages: rootdir imports).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "graph"))
-import factories as f  # noqa: E402
+import factories as f
 
 CHECK_DATE = date(2026, 11, 23)
 A_VILLAGE, B_VILLAGE = "530102001001", "530103001001"
@@ -49,8 +49,10 @@ class FakeMedical:
         if len(ids) > 100:
             raise AssertionError(f"batch of {len(ids)} numbers")
         self.calls.append((year, list(ids)))
-        return [MedicalRow(id_number=i, year=year, found=True, name="某人", deceased=False, death_date=None)
-                for i in ids]
+        return [
+            MedicalRow(id_number=i, year=year, found=True, name="某人", deceased=False, death_date=None)
+            for i in ids
+        ]
 
 
 @dataclass
@@ -66,7 +68,9 @@ class World:
 
     async def query(self, who: str, query: str, **variables: Any) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
-        response = await self.client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+        response = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body
@@ -81,14 +85,23 @@ def population() -> list[Any]:
             region_code=A_VILLAGE,
         ),
         f.civil_household(
-            "MZ530103-000001", [f.member(WANG, "王五")], dibao=f.dibao(), region_code=B_VILLAGE,
+            "MZ530103-000001",
+            [f.member(WANG, "王五")],
+            dibao=f.dibao(),
+            region_code=B_VILLAGE,
             address="盘龙区某村某路1号",
         ),
         f.tekun(WANG, "MZ530103-000001", "王五"),
         f.payment("PAY-1", ZHANG, "MZ530102-000001"),
         f.certificate(ZHANG, "张建国", level=1, subsidies=[f.subsidy("LIVING")], region_code=A_VILLAGE),
-        f.poverty_member("P530102-01", ZHANG, "張建國", labour_skill="丧失劳动力", health=("残疾", "患有大病"),
-                         region_code=A_VILLAGE),
+        f.poverty_member(
+            "P530102-01",
+            ZHANG,
+            "張建國",
+            labour_skill="丧失劳动力",
+            health=("残疾", "患有大病"),
+            region_code=A_VILLAGE,
+        ),
         f.poverty_member("P530102-01", ZHAO, "赵六", relation="之子", region_code=A_VILLAGE),
         f.poverty_snapshot(household_ids=["P530102-01"]),
         f.medical(ZHANG, [f.insurance(subsidy_category="DIBAO")], name="张建国"),
@@ -96,14 +109,34 @@ def population() -> list[Any]:
 
 
 def hits() -> list[Hit]:
-    civil = Evidence("civil", "MZ530102-000001", (("name", "张建国"), ("id_number", ZHANG), ("dibao", "active")),
-                     "covered member of an active 低保 household")
+    civil = Evidence(
+        "civil",
+        "MZ530102-000001",
+        (("name", "张建国"), ("id_number", ZHANG), ("dibao", "active")),
+        "covered member of an active 低保 household",
+    )
     cert = Evidence("disability", ZHANG + "11", (("disability_level", "1"), ("NURSING", "none")), "severe")
     return [
-        Hit("miss.nursing_subsidy", Kind.MISSED, Severity.MEDIUM, (ZHANG,), ("civil:MZ530102-000001",),
-            A_VILLAGE, (civil, cert), "张建国 has no nursing subsidy"),
-        Hit("dup.dibao_and_tekun", Kind.DUPLICATE, Severity.HIGH, (WANG,), ("civil:MZ530103-000001",),
-            B_VILLAGE, (Evidence("civil", "MZ530103-000001", (("name", "王五"),)),), "王五 dibao and tekun"),
+        Hit(
+            "miss.nursing_subsidy",
+            Kind.MISSED,
+            Severity.MEDIUM,
+            (ZHANG,),
+            ("civil:MZ530102-000001",),
+            A_VILLAGE,
+            (civil, cert),
+            "张建国 has no nursing subsidy",
+        ),
+        Hit(
+            "dup.dibao_and_tekun",
+            Kind.DUPLICATE,
+            Severity.HIGH,
+            (WANG,),
+            ("civil:MZ530103-000001",),
+            B_VILLAGE,
+            (Evidence("civil", "MZ530103-000001", (("name", "王五"),)),),
+            "王五 dibao and tekun",
+        ),
     ]
 
 
@@ -135,8 +168,14 @@ def make_settings(neo4j_auth: tuple[str, tuple[str, str]], tmp_path: Path, **ext
     uri, (user, password) = neo4j_auth
     return Settings.from_mapping(
         {},
-        neo4j_uri=uri, neo4j_user=user, neo4j_password=password, var_dir=str(tmp_path),
-        sql_url=f"sqlite:///{tmp_path / 'doudi.db'}", check_date=CHECK_DATE.isoformat(), year=2026, **extra,
+        neo4j_uri=uri,
+        neo4j_user=user,
+        neo4j_password=password,
+        var_dir=str(tmp_path),
+        sql_url=f"sqlite:///{tmp_path / 'doudi.db'}",
+        check_date=CHECK_DATE.isoformat(),
+        year=2026,
+        **extra,
     )
 
 

@@ -35,7 +35,11 @@ async def test_supervisor_reads_a_person_in_full(world: World) -> None:
     assert {m["person"]["id"] for m in civil["household"]["members"]} == {ZHANG, LI}
     assert p["dibao"][0]["active"] is True and p["dibao"][0]["standard"] == 700.0
     assert p["certificates"][0]["disabilityLevel"] == 1
-    assert p["medical"] == {"origin": "GRAPH", "found": True, "records": [{"status": "ENROLLED", "subsidyCategory": "DIBAO"}]}
+    assert p["medical"] == {
+        "origin": "GRAPH",
+        "found": True,
+        "records": [{"status": "ENROLLED", "subsidyCategory": "DIBAO"}],
+    }
     assert [x["ruleId"] for x in p["findings"]] == ["miss.nursing_subsidy"]
     assert p["identityConflicts"] == []  # 張建國 is 张建国 once folded
     assert world.medical.calls == []
@@ -58,8 +62,11 @@ async def test_household_with_benefits_and_related_households(world: World) -> N
     h = body["data"]["household"]
     assert h["source"] == "POVERTY" and len(h["members"]) == 2
     assert h["relatedHouseholds"] == [
-        {"key": "civil:MZ530102-000001", "sharesMembers": True,
-         "household": {"key": "civil:MZ530102-000001", "dibao": {"active": True}}}
+        {
+            "key": "civil:MZ530102-000001",
+            "sharesMembers": True,
+            "household": {"key": "civil:MZ530102-000001", "dibao": {"active": True}},
+        }
     ]
 
 
