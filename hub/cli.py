@@ -135,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 COMMAND_MODULES: tuple[str, ...] = (
     "hub.commands.check",
+    "hub.commands.findings",
+    "hub.commands.users",
+    "hub.commands.audit",
+    "hub.commands.quarantine",
 )
 """Modules that add commands (sync, check, findings, users, export, audit)."""
 
