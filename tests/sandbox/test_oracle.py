@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -642,3 +643,13 @@ def test_lookalikes_are_not_flagged(generated: Path) -> None:
         )
     ]
     assert touched == []
+
+
+def test_truth_stays_exact_after_a_mutation(generated: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mutated"
+    shutil.copytree(generated, folder)
+    command = [sys.executable, "-m", "sandbox", "mutate", str(folder), "--seed", "3", "--fraction", "0.05"]
+    subprocess.run(command, check=True, capture_output=True)
+    truth = read_cases(folder / layout.TRUTH)
+    found = evaluate(folder)
+    assert sorted(truth - found) == [] and sorted(found - truth) == []
