@@ -5,6 +5,8 @@ it, then only the asked year's records are kept. Every answer is HTTP 200; the
 outcome is in ``code`` (1001 bad signature, 1002 stale timestamp, 1003 rate
 limited past 5 batches a second, 2000 malformed body, 2001 more than 100
 numbers, 5000 internal error). Faults add 5000 bursts and 1003 below the limit.
+The limit counts batch calls only, as the contract words it; the operator's
+single look-up is signed but not counted.
 """
 
 from __future__ import annotations
