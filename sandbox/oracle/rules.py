@@ -165,7 +165,10 @@ def insurance_not_enrolled(facts: Facts, params: Params) -> Iterator[Case]:
         if row.risk_cleared == "否":
             at_risk[facts.poverty_key(row)].add(_poverty(row.household_no))
     for person in set(facts.covered) | set(facts.tekun) | set(at_risk):
-        if facts.enrolled(person) or facts.death_date(person) is not None:
+        # A number that cannot be asked of the platform (invalid, unlinked) is
+        # no knowledge of insurance; an askable one without an answer line is
+        # what the platform answers ``found: false`` for: not enrolled.
+        if not facts.askable(person) or facts.enrolled(person) or facts.death_date(person) is not None:
             continue
         households = _civil(facts.covered_households(person)) + sorted(at_risk.get(person, ()))
         yield Case.of("miss.insurance_not_enrolled", [person], households)
@@ -255,12 +258,13 @@ def same_address_kin(facts: Facts, params: Params) -> Iterator[Case]:
 
 def padded_household(facts: Facts, params: Params) -> Iterator[Case]:
     """split.padded_household: a covered member whose own family lives elsewhere and is not in 低保 (合户保)."""
+    # One finding per 低保 household: every padded member of it, with his
+    # poverty-relief household.
+    padded: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     for person, dibao_households in facts.covered.items():
         rows = facts.poverty_of.get(person)
-        if not rows:
-            continue
         age = facts.age(person)
-        if age is not None and age < params.adult_age:
+        if not rows or (age is not None and age < params.adult_age):
             continue
         for row in rows:
             if row.school:
@@ -271,11 +275,11 @@ def padded_household(facts: Facts, params: Params) -> Iterator[Case]:
             here = address_key(row.region_code, row.address)
             for household in dibao_households:
                 if address_key(household.region_code, household.address) != here:
-                    yield Case.of(
-                        "split.padded_household",
-                        [person],
-                        [*_civil([household.household_id]), _poverty(row.household_no)],
-                    )
+                    persons, households = padded[household.household_id]
+                    persons.add(person)
+                    households.add(_poverty(row.household_no))
+    for household_id, (persons, households) in padded.items():
+        yield Case.of("split.padded_household", persons, [*_civil([household_id]), *households])
 
 
 # -- OTHER ------------------------------------------------------------------------------

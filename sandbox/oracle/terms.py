@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from sandbox.oracle.identity import Claim, Linker, age_on, t2s
+from sandbox.oracle.identity import Claim, Linker, age_on, normalise_id, t2s
 from sandbox.oracle.records import Certificate, Household, Insured, Population, PovertyMember, Tekun
 
 WORKING = frozenset({"技能劳动力", "普通劳动力", "弱劳动力或半劳动力"})
@@ -210,6 +210,10 @@ class Facts:
     def lone_qualifier(self, household: Household) -> bool:
         """An active 低保 household whose only listed member qualifies for the single-person route."""
         return len(household.members) == 1 and self.single_route(self.member_key(household)[0])
+
+    def askable(self, person: str) -> bool:
+        """The person has a valid number, one the medical platform can be asked about."""
+        return normalise_id(person) == person
 
     def enrolled(self, person: str) -> list[str]:
         """The subsidy categories of a person's ENROLLED records of the check year."""

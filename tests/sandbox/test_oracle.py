@@ -653,3 +653,20 @@ def test_truth_stays_exact_after_a_mutation(generated: Path, tmp_path: Path) -> 
     truth = read_cases(folder / layout.TRUTH)
     found = evaluate(folder)
     assert sorted(truth - found) == [] and sorted(found - truth) == []
+
+
+def test_padded_household_one_finding_per_dibao_household(world: World) -> None:
+    world.household("H1", member(A, "张建国"), member(E, "张青", "80"), member(B, "李秀英", "80"))
+    p1 = world.poverty("P1", E, "张青", address="某某村8号")
+    p2 = world.poverty("P2", B, "李秀英", address="某某村9号")
+    assert found(world, "split.padded_household") == {
+        case("split.padded_household", (B, E), ("civil:H1", p1, p2))
+    }
+
+
+def test_insurance_not_enrolled_needs_an_askable_number(world: World) -> None:
+    world.household("H1", member(typo(A), "张建国"))  # invalid and unlinked: the platform cannot be asked
+    world.household("H2", member(B, "李秀英"))  # valid, no answer line: found false
+    assert found(world, "miss.insurance_not_enrolled") == {
+        case("miss.insurance_not_enrolled", (B,), ("civil:H2",))
+    }
