@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -392,3 +393,39 @@ def fen(value: int) -> Decimal:
 def raw_json(row: object) -> str:
     """A row as JSON text, Chinese kept readable: the ``raw`` of a provenance."""
     return json.dumps(row, ensure_ascii=False)
+
+
+def field(row: object, key: str) -> Any:
+    """``row[key]`` of a JSON object, or ``ValueError`` naming the field when it is absent or null."""
+    if not isinstance(row, Mapping):
+        raise ValueError(f"row is not an object: {row!r:.80}")
+    value = row.get(key)
+    if value is None:
+        raise ValueError(f"missing {key}")
+    return value
+
+
+def text(row: object, key: str) -> str:
+    """A required string field, not blank."""
+    value = field(row, key)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{key} is not a non-empty string: {value!r}")
+    return value
+
+
+def optional_text(row: Mapping[str, Any], key: str) -> str | None:
+    """A string field that may be absent, null or empty (then ``None``)."""
+    value = row.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{key} is not a string: {value!r}")
+    return value
+
+
+def one_of(row: object, key: str, allowed: Collection[str]) -> str:
+    """A required field whose value must be one of ``allowed``."""
+    value = text(row, key)
+    if value not in allowed:
+        raise ValueError(f"unknown {key} {value!r}")
+    return value
