@@ -182,7 +182,7 @@ class World:
     ) -> str:
         """Add a poverty-relief member line."""
         born = birth or f"{int(number[6:10])}/{int(number[10:12])}/{int(number[12:14])}"
-        gender = "男" if int(number[16]) % 2 else "女"
+        gender = "男" if int(number[-2 if len(number) == 18 else -1]) % 2 else "女"
         row = [region, hno, "户主", name, number, relation, gender, born, "汉族", skill, health, school]
         row.extend(["脱贫户", risk, income, address, "2016", "2026-10-01 08:00:00"])
         self.poverty_rows.append(row)

@@ -97,6 +97,47 @@ def test_link_reaches_across_sources(world: World) -> None:
     assert found(world, "miss.unable_to_work_not_covered") == set()
 
 
+def test_legacy_number_and_traditional_name_are_one_person(world: World) -> None:
+    world.household("H1", member(D, "张老汉"))
+    world.poverty("P1", D[:6] + D[8:17], "張老漢", skill="无劳动力", income="1000", birth="1950/1/1")
+    assert found(world, "miss.unable_to_work_not_covered") == set()
+
+
+def test_link_ignores_separator_variants(world: World) -> None:
+    world.household("H1", member(A, "阿依古丽·买买提"))
+    world.certificate(typo(A), "阿依古丽•买买提", of=A, level=1)
+    assert found(world, "miss.nursing_subsidy") == {case("miss.nursing_subsidy", (A,))}
+
+
+def test_link_needs_the_same_first_six_digits(world: World) -> None:
+    world.household("H1", member(A, "张建国"))
+    moved = typo("530103" + A[6:])
+    world.certificate(moved, "张建国", of=A, level=1)
+    assert found(world, "miss.nursing_subsidy") == {case("miss.nursing_subsidy", (moved,))}
+
+
+def test_payments_follow_the_civil_link(world: World) -> None:
+    world.household("H1", member(typo(A), "张建国"))
+    world.plain_household("H2", member(A, "张建国"))
+    world.payment("P1", typo(A), "2026-01-01", hid="H1")
+    world.payment("P2", A, "2026-02-01")
+    assert found(world, "dup.temp_aid_repeated") == {case("dup.temp_aid_repeated", (A,), ("civil:H1",))}
+
+
+def test_a_link_is_per_source(world: World) -> None:
+    world.household("H1", member(A, "张建国"))
+    world.poverty("P1", typo(A), "张建国")  # links in poverty
+    world.tekun(typo(A), "张建国")  # civil has no record of typo(A) that can link: stays raw
+    assert found(world, "dup.dibao_and_tekun") == set()
+
+
+def test_linked_records_make_no_identity_conflict(world: World) -> None:
+    world.household("H1", member(A, "张建国"))
+    world.poverty("P1", typo(A), "张建国")  # links to A
+    world.poverty_rows[-1][6] = "女"  # a gender the link does not look at
+    assert found(world, "other.identity_conflict") == set()
+
+
 # -- malformed rows -------------------------------------------------------------------------
 
 
