@@ -123,10 +123,6 @@ class Linker:
             return number
         return self.links.get((source, raw), raw)
 
-    def carried(self, raw: str) -> str | None:
-        """The normalised number a record carries itself (not through a link)."""
-        return normalise_id(raw)
-
 
 def age_on(person: str, day: date) -> int | None:
     """A person's age in whole years on a day, from the birth date of his key; None when unknown."""

@@ -15,7 +15,7 @@ from sandbox.oracle.case import Case
 from sandbox.oracle.identity import clean, normalise_id, normalise_name
 from sandbox.oracle.params import Params
 from sandbox.oracle.records import Payment
-from sandbox.oracle.terms import RANK, UNABLE, Facts, address_key, special
+from sandbox.oracle.terms import RANK, UNABLE, Facts, address_key
 
 Rule = Callable[[Facts, Params], Iterator[Case]]
 
@@ -326,7 +326,7 @@ def benefit_above_entitlement(facts: Facts, params: Params) -> Iterator[Case]:
         if dibao is None:
             continue
         covered = {facts.linker.key("civil", m.raw_id) for m in household.members if m.covered}
-        specials = sum(1 for p in covered if special(facts, p, params.child_age, params.elderly_age))
+        specials = sum(1 for p in covered if facts.special(p, params.child_age, params.elderly_age))
         allowed = (dibao.standard - dibao.per_capita_income) * len(covered)
         allowed += params.special_member_extra * dibao.standard * specials
         if dibao.monthly_amount - allowed > params.benefit_tolerance:

@@ -22,19 +22,10 @@ WORKING = frozenset({"技能劳动力", "普通劳动力", "弱劳动力或半�
 UNABLE = frozenset({"丧失劳动力", "无劳动力"})
 RANK = {"NONE": 0, "POVERTY": 1, "DIBAO": 2, "TEKUN_FULL": 3}
 
-# GB/T 4761 codes that make a member close kin of the head (02).
+# GB/T 4761 codes that make a member close kin of the head (02): spouse
+# 10–12, son 20–27 and 29, daughter 30–37 and 39, parent 50–52, 57, 58.
 _CIVIL_KIN = frozenset(
-    [
-        "10",
-        "11",
-        "12",
-        *(str(n) for n in (*range(20, 28), 29, *range(30, 38), 39)),
-        "50",
-        "51",
-        "52",
-        "57",
-        "58",
-    ]
+    f"{n:02d}" for n in (10, 11, 12, *range(20, 28), 29, *range(30, 38), 39, 50, 51, 52, 57, 58)
 )
 _POVERTY_KIN = (
     ("户主", frozenset({"配偶", "之子", "之女", "之父", "之母"})),
@@ -207,6 +198,11 @@ class Facts:
             return True
         return any("患有大病" in row.health for row in self.poverty_of.get(person, ()))
 
+    def special(self, person: str, child_age: int, elderly_age: int) -> bool:
+        """A special member for the 低保 extra: aged 60+ or under 16, or severely disabled."""
+        age = self.age(person)
+        return (age is not None and (age >= elderly_age or age < child_age)) or self.severe(person)
+
     def lone_qualifier(self, household: Household) -> bool:
         """An active 低保 household whose only listed member qualifies for the single-person route."""
         return len(household.members) == 1 and self.single_route(self.member_key(household)[0])
@@ -276,12 +272,6 @@ class Facts:
     def poverty_in_dibao(self, household_no: str) -> bool:
         """Some member of a poverty-relief household is a covered member of an active 低保 household."""
         return any(self.poverty_key(row) in self.covered for row in self.poverty_households[household_no])
-
-
-def special(facts: Facts, person: str, params_child: int, params_elderly: int) -> bool:
-    """A special member for the 低保 extra: aged 60+ or under 16, or severely disabled."""
-    age = facts.age(person)
-    return (age is not None and (age >= params_elderly or age < params_child)) or facts.severe(person)
 
 
 def address_key(region_code: str, address: str) -> tuple[str, str]:
