@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -34,11 +35,20 @@ HIT = Hit(
 FID = HIT.finding_id
 
 
+@pytest.fixture(autouse=True)
+def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands read only what each test sets (the suite's own DOUDI_TEST_* included)."""
+    for key in list(os.environ):
+        if key.startswith("DOUDI_"):
+            monkeypatch.delenv(key)
+
+
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SessionFactory]:
     """A SQLite store the commands find through DOUDI_SQL_URL, holding one finding."""
     url = f"sqlite:///{tmp_path / 'doudi.db'}"
     monkeypatch.setenv("DOUDI_SQL_URL", url)
+    monkeypatch.setenv("DOUDI_VAR_DIR", str(tmp_path))
     register(COMMAND_MODULES)
     engine = make_engine(url)
     create_all(engine)
