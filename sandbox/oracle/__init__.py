@@ -7,6 +7,28 @@ It is written from the contracts alone: it imports ``sandbox.layout``, the
 standard library and OpenCC, never the adapters, the graph or the hub.
 
 Public names: ``evaluate``, ``Case``, ``Params``, ``RULES``, ``read_cases``.
+
+Where rules.md leaves room, the oracle reads it so (the hub should agree):
+
+- Linking compares the record's own birth-date field with the birth date
+  written in the candidate valid number; a raw number whose records of one
+  source link to different persons follows no link. Unlinked records are
+  keyed by their raw number exactly as written.
+- A person keyed by an unlinked raw number has no age: no age-based exception
+  or special-member extra applies to him; the medical platform cannot be asked
+  about him, so he is never "not enrolled".
+- A valid number with no line in medical/insured.jsonl is what the platform
+  answers ``found: false`` for: not enrolled.
+- Identity conflicts compare only records that carry the number themselves
+  (after normalisation), never records that reached it through a link; birth
+  dates and genders are compared between records, not with the number's digits.
+- Two deaths on certificates: the earliest. Subsidies, certificates and
+  poverty rows are read per person across all his records.
+- One ``split.padded_household`` finding per 低保 household, naming every
+  padded member and each one's poverty-relief household.
+- ``dup.temp_aid_repeated`` chains join through a shared payee or a shared
+  household: one finding per connected chain.
+- A 低保 household sent twice in the feed: the last version stands.
 """
 
 from __future__ import annotations
