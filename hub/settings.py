@@ -109,7 +109,8 @@ class Settings(BaseSettings):
         """Settings from ``DOUDI_*`` keys (nested: ``DOUDI_CIVIL__BASE_URL``) plus overrides."""
         values: dict[str, Any] = {}
         for key, raw in environ.items():
-            if not key.startswith(PREFIX):
+            # DOUDI_TEST_* belong to the test suite (which server to reuse), not to the hub.
+            if not key.startswith(PREFIX) or key.startswith(PREFIX + "TEST_"):
                 continue
             name = key[len(PREFIX) :].lower()
             if "__" in name:
