@@ -82,7 +82,21 @@ def create_app(settings: Settings) -> Starlette:
 
     routes: list[Any] = [Route("/health", health)]
     routes += _graphql_routes(settings)
+    routes += _dashboard_routes(settings)
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _dashboard_routes(settings: Settings) -> list[Any]:
+    """The 台账 downloads, then the dashboard's static files at / (last: it answers every other path)."""
+    from pathlib import Path
+
+    from starlette.routing import Mount
+    from starlette.staticfiles import StaticFiles
+
+    from hub.export import export_routes
+
+    static = Path(__file__).with_name("static")
+    return [*export_routes(settings), Mount("/", StaticFiles(directory=static, html=True), name="dashboard")]
 
 
 def _graphql_routes(settings: Settings) -> list[Any]:

@@ -135,10 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 COMMAND_MODULES: tuple[str, ...] = (
     "hub.commands.check",
+    "hub.commands.sync",
     "hub.commands.findings",
     "hub.commands.users",
     "hub.commands.audit",
     "hub.commands.quarantine",
+    "hub.commands.export",
 )
 """Modules that add commands (sync, check, findings, users, export, audit)."""
 
