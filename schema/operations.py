@@ -17,7 +17,7 @@ from schema.access import viewer_of
 from schema.context import Context, JobProgress
 from schema.enums import SourceName
 from schema.errors import BadArgument, ErrorCode, MutationError
-from schema.permissions import IsAdmin
+from schema.permissions import IsAdmin, IsAuthenticated
 
 SYNCABLE = ("civil", "poverty", "disability", "medical")
 POLL_SECONDS = 1.0
@@ -30,6 +30,12 @@ class SourceStatus:
     last_status: str | None = strawberry.field(description="running, ok or failed.")
     rows: int = strawberry.field(description="Rows its runs wrote to the graph.")
     quarantined: int = strawberry.field(description="Rows held in quarantine.")
+
+
+@strawberry.type(description="When a source was last synced: no counts, for every signed-in user.")
+class SourceSync:
+    source: SourceName = strawberry.field(description="The department system.")
+    last_sync_at: datetime | None = strawberry.field(description="When its last sync run ended.")
 
 
 @strawberry.type(description="A source row the hub could not read, kept whole.")
@@ -125,6 +131,14 @@ class OperationQueries:
             )
             for r in rows
         ]
+
+    @strawberry.field(
+        description="Each source's last sync time, for any signed-in user (how fresh the figures are).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def last_syncs(self, info: Info[Context, Any]) -> list[SourceSync]:
+        rows = await info.context.services.operations.sources()
+        return [SourceSync(source=SourceName(r.source), last_sync_at=r.last_sync_at) for r in rows]
 
     @strawberry.field(description="Quarantined rows, newest first.", permission_classes=[IsAdmin])
     async def quarantined(
