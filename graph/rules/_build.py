@@ -47,7 +47,9 @@ def name_of(id_value: str) -> str:
 
 
 def _prov(source: r.Source, key: str, row: object = None) -> r.Provenance:
-    return r.Provenance(source=source, record_key=key, fetched_at=FETCHED, raw=json.dumps(row or {"key": key}))
+    return r.Provenance(
+        source=source, record_key=key, fetched_at=FETCHED, raw=json.dumps(row or {"key": key})
+    )
 
 
 def _gender(id_value: str) -> r.Gender | None:
@@ -260,7 +262,9 @@ def poverty(
 # disability
 
 
-def subsidy(kind: str = "LIVING", status: str = "ACTIVE", start: date = date(2024, 1, 1)) -> r.DisabilitySubsidy:
+def subsidy(
+    kind: str = "LIVING", status: str = "ACTIVE", start: date = date(2024, 1, 1)
+) -> r.DisabilitySubsidy:
     """One of the two subsidies."""
     return r.DisabilitySubsidy(
         type=kind, status=status, monthly_amount=Decimal("80"), start_date=start, end_date=None
@@ -359,14 +363,3 @@ def medical(
         deceased=deceased,
         death_date=death_date,
     )
-
-
-def flatten(*parts: r.Record | Iterable[r.Record]) -> tuple[r.Record, ...]:
-    """Records and tuples of records (a poverty household) as one flat tuple."""
-    out: list[r.Record] = []
-    for part in parts:
-        if isinstance(part, tuple | list):
-            out.extend(part)
-        else:
-            out.append(part)  # type: ignore[arg-type]
-    return tuple(out)

@@ -77,7 +77,9 @@ def known_deceased(p: str) -> str:
 # Evidence maps: the source, the record key a reviewer looks up, the values read.
 
 
-def civil_evidence(h: str, c: str | None = None, note: str = "covered member of an active 低保 household") -> str:
+def civil_evidence(
+    h: str, c: str | None = None, note: str = "covered member of an active 低保 household"
+) -> str:
     """Evidence of a civil household (and a membership in it)."""
     member = f", covered: {c}.covered, relation: {c}.relation_code, name: {c}.name" if c else ""
     return (

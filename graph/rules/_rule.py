@@ -19,6 +19,7 @@ A rule's query returns one row per case with these columns, which the engine
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -83,11 +84,21 @@ class Example:
     """
 
     name: str
-    records: tuple[Record, ...]
+    records: tuple[Record | tuple[Record, ...], ...]
     flags: tuple[Expect, ...] = ()
     spared: tuple[str, ...] = ()
     settings: Mapping[str, object] = field(default_factory=dict)
     check_date: date = EXAMPLE_CHECK_DATE
+
+    def __post_init__(self) -> None:
+        # A poverty household is several member lines: let an example list it as one item.
+        flat: list[Record] = []
+        for item in self.records:
+            if isinstance(item, tuple | list):
+                flat.extend(item)
+            else:
+                flat.append(item)
+        object.__setattr__(self, "records", tuple(flat))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +111,7 @@ class Rule:
     summary: str  # one line in Chinese, then one in English
     explanation: Explanation
     policy_basis: str
-    household_notion: str  # which household the rule reads: 低保 civil household, poverty household, address …
+    household_notion: str  # which household it reads: 低保 civil household, poverty household, address
     cypher: str = field(repr=False)  # $params only: values never enter the text
     params: Mapping[str, object] = field(default_factory=dict)
     examples: tuple[Example, ...] = field(default=(), repr=False)
@@ -136,7 +147,7 @@ def merge_linked(rows: list[Row]) -> list[Row]:
         links = [str(k) for k in row.get("links") or ()]
         for key in links:
             find(key)
-        for a, b in zip(links, links[1:], strict=False):
+        for a, b in itertools.pairwise(links):
             ra, rb = find(a), find(b)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)

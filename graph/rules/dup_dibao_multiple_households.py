@@ -53,9 +53,7 @@ RULE = Rule(
             name="covered in two active households, one in another county",
             records=(
                 b.household("MZ530102-000001", [b.member(P, "02")]),
-                b.household(
-                    "MZ530103-000002", [b.member(Q, "02"), b.member(P, "10")], region="530103002003"
-                ),
+                b.household("MZ530103-000002", [b.member(Q, "02"), b.member(P, "10")], region="530103002003"),
             ),
             flags=(Expect((P,), ("civil:MZ530102-000001", "civil:MZ530103-000002")),),
             spared=(Q,),
