@@ -77,7 +77,7 @@ async def _run(
 def _summary(outcome: CheckOutcome, rules: list[Rule], check_date: date) -> None:
     table = Table(title=f"check run {outcome.run_id} as of {check_date}")
     for column in ("rule", "kind", "new", "still open", "reopened", "cleared"):
-        table.add_column(column, justify="left" if column in ("rule", "kind") else "right")
+        table.add_column(column, justify="left" if column in ("rule", "kind") else "right", no_wrap=True)
     counts = outcome.summary.as_dict()
     for rule in rules:
         c = counts.get(rule.id, {})

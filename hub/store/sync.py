@@ -252,3 +252,8 @@ def source_status(session: Session) -> list[SourceStatus]:
             )
         )
     return result
+
+
+def known_snapshots(session: Session) -> set[str]:
+    """Names of every poverty snapshot already ingested (a later sync skips them)."""
+    return set(session.exec(select(PovertySnapshotRow.name)).all())
