@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import httpx
 import jwt
 from sqlalchemy import Text, cast, false, func, or_
 from sqlalchemy import select as sa_select
@@ -22,6 +23,8 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from adapters.errors import SourceError
+from adapters.medical import MedicalAdapter
 from hub.runtime import Services as Runtime
 from hub.settings import Settings
 from hub.store import audit, review, users
@@ -37,9 +40,11 @@ from schema.context import (
     Context,
     FindingFilter,
     FindingRecord,
+    InsuranceRow,
     JobProgress,
     Jobs,
     MedicalLookup,
+    MedicalRow,
     QuarantinedRow,
     Role,
     Services,
@@ -48,7 +53,7 @@ from schema.context import (
     Viewer,
 )
 from schema.context import FindingEvent as EventRecord
-from schema.errors import ErrorCode, TransitionRefused
+from schema.errors import ErrorCode, LiveSourceError, TransitionRefused
 from schema.findings import findings_scope
 from schema.loaders import Loaders
 from schema.reader import GraphReader
@@ -142,7 +147,7 @@ class StoreFindings(_Store):
     ) -> tuple[list[FindingRecord], int]:
         def read(session: Session) -> tuple[list[FindingRecord], int]:
             cond = _conditions(where)
-            total = session.exec(sa_select(func.count()).select_from(Finding).where(*cond)).one()[0]
+            total = session.exec(select(func.count()).select_from(Finding).where(*cond)).one()
             rows = session.exec(
                 select(Finding)
                 .where(*cond)
@@ -350,7 +355,7 @@ class StoreOperations(_Store):
     ) -> tuple[list[QuarantinedRow], int]:
         def read(session: Session) -> tuple[list[QuarantinedRow], int]:
             cond = [col(QuarantineRow.source) == source] if source else []
-            total = session.exec(sa_select(func.count()).select_from(QuarantineRow).where(*cond)).one()[0]
+            total = session.exec(select(func.count()).select_from(QuarantineRow).where(*cond)).one()
             rows = session.exec(
                 select(QuarantineRow)
                 .where(*cond)
@@ -388,15 +393,61 @@ class NoJobs:
         return None
 
 
+class AdapterMedicalLookup:
+    """:class:`schema.context.MedicalLookup` over ``adapters.medical`` (signed batches, its rate limit
+    and retries), with the settings' credentials; adapter errors become ``LiveSourceError``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._adapter: MedicalAdapter | None = None
+
+    def _client(self) -> MedicalAdapter:
+        if self._adapter is None:
+            ep = self._settings.medical
+            # One client for the app's life: the adapter's rate limit holds across requests.
+            self._adapter = MedicalAdapter(
+                httpx.AsyncClient(timeout=self._settings.http_timeout),
+                base_url=ep.base_url,
+                app_id=ep.app_id,
+                app_secret=ep.app_secret.get_secret_value(),
+                timeout=self._settings.http_timeout,
+            )
+        return self._adapter
+
+    async def lookup(self, ids: Sequence[str], year: int) -> list[MedicalRow]:
+        try:
+            answers = await self._client().lookup(ids, year)
+        except SourceError as exc:
+            raise LiveSourceError(f"medical platform: {type(exc).__name__}") from exc
+        return [
+            MedicalRow(
+                id_number=a.id_number,
+                year=a.year,
+                found=a.found,
+                name=a.name,
+                deceased=a.deceased,
+                death_date=a.death_date,
+                records=tuple(
+                    InsuranceRow(
+                        insurance_type=r.insurance_type,
+                        region_code=r.region_code,
+                        year=r.year,
+                        status=r.status,
+                        contribution=float(r.contribution),
+                        subsidy_category=r.subsidy_category,
+                        subsidy=float(r.subsidy),
+                        enrolled_on=r.enrolled_on,
+                    )
+                    for r in a.records
+                ),
+            )
+            for a in answers
+        ]
+
+
 def medical_lookup(settings: Settings) -> MedicalLookup | None:
-    """The live medical look-up from ``adapters.medical`` with the settings' credentials, when configured."""
-    if not settings.medical.configured:
-        return None
-    try:
-        from hub.medical_live import AdapterMedicalLookup
-    except ImportError:
-        return None
-    return AdapterMedicalLookup(settings)
+    """The live medical look-up with the settings' credentials, when the platform is configured."""
+    return AdapterMedicalLookup(settings) if settings.medical.configured else None
 
 
 class DoudiGraphQL(GraphQL[Context, None]):

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """Benefits and records attached to a person or a household: 低保, 特困, payments,
 disability certificates and subsidies, medical insurance."""
 

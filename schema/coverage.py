@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """Coverage for leadership: per child region, people in each registry, people covered by each
 programme, findings by kind and status, and the gap figures. Aggregated in Cypher (graph) and
 SQL GROUP BY (store), never in Python loops over people."""

@@ -1,8 +1,10 @@
+# mypy: disable-error-code="untyped-decorator"
 """Findings: the connection with its filters, one finding with evidence and history, and
 the review mutations with typed error results."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import enum
 from collections.abc import Mapping
@@ -159,7 +161,7 @@ class Finding:
     ) -> list[Annotated[Person, strawberry.lazy("schema.person")]]:
         from schema.person import Person
 
-        found = [await Person.load(info, p) for p in self.record.persons]
+        found = await asyncio.gather(*(Person.load(info, p) for p in self.record.persons))
         return [p for p in found if p is not None]
 
     @strawberry.field(description="The households it concerns that you may see.")
@@ -168,7 +170,7 @@ class Finding:
     ) -> list[Annotated[Household, strawberry.lazy("schema.household")]]:
         from schema.household import Household
 
-        found = [await Household.load(info, key) for key in self.record.households]
+        found = await asyncio.gather(*(Household.load(info, key) for key in self.record.households))
         return [h for h in found if h is not None]
 
     @strawberry.field(description="The facts from each source that make the case (your sources only).")
@@ -286,9 +288,9 @@ class FindingQueries:
             scope=scope.scope,
             sources=scope.sources,
             rule_ids=tuple(given.rule_ids) if given.rule_ids else None,
-            kinds=tuple(k.value for k in given.kinds) if given.kinds else None,
+            kinds=tuple(k.name for k in given.kinds) if given.kinds else None,
             severities=tuple(s.value for s in given.severities) if given.severities else None,
-            statuses=tuple(s.value for s in given.statuses) if given.statuses else None,
+            statuses=tuple(s.name for s in given.statuses) if given.statuses else None,
             region_prefix=_narrow(viewer.region, given.region_prefix),
             first_seen_from=given.first_seen_from,
             first_seen_to=given.first_seen_to,

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """Household (`<source>:<id>`): members, address, region, benefits, findings, and the
 households of other sources that share its members or address."""
 

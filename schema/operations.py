@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """Operations: sources with their last sync and quarantine, quarantined rows, and starting
 sync and check runs whose progress can be polled or subscribed to (admins only)."""
 

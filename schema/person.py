@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """Person (by normalised ID number): identity, households, benefits, certificates,
 medical insurance, deceased status, findings and identity conflicts."""
 

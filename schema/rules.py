@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """The rule catalogue, read from ``graph.rules`` (``RULES``): summaries and explanations are
 written once, in the rule definitions, and shown here as they are."""
 
