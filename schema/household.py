@@ -158,8 +158,11 @@ class Household:
         return shown_findings(viewer_of(info), records)
 
     @strawberry.field(description="Households of other sources sharing its members or its address.")
-    def related_households(self) -> list[RelatedHousehold]:
+    def related_households(self, info: Info[Context, Any]) -> list[RelatedHousehold]:
+        viewer = viewer_of(info)
         keys = sorted(set(self.facts.shared_members) | set(self.facts.same_address))
+        # A department sees its own source only, so it sees no other source's household keys.
+        keys = [k for k in keys if viewer.sees_source(k.split(":", 1)[0])]
         return [
             RelatedHousehold(
                 key=k,
