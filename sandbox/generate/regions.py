@@ -24,7 +24,10 @@ PROVINCES: Final = {
     "36": "江西省",
 }
 _CITY: Final = ("昆明", "曲靖", "玉溪", "保山", "昭通", "丽江", "普洱", "临沧")
-_PLACE: Final = "华山青松石林明德安宁永和富源清水长乐金沙白云龙泉东川西山南屏北岭凤鸣双河新街太平兴隆德胜红岩"
+_PLACE: Final = (
+    "华山青松石林明德安宁永和富源清水长乐金沙白云龙泉东川西山南屏北岭凤鸣双河新街太平兴隆德胜红岩"
+    "高桥黄坡柳营马鞍竹园梨花杨柳大箐小湾团结光明和平永胜桃源茶山"
+)
 _STREETS: Final = (
     "青云路",
     "翠湖路",
@@ -114,14 +117,15 @@ def build(province: str, persons: int, rng: random.Random) -> list[County]:
             county.poor = not district and rng.random() < 0.5
             townships = rng.randint(4, 7)
             villages_each = max(2, min(25, persons // (n_counties * townships * per_village)))
+            local: set[str] = set(taken)  # village names repeat across counties, as real ones do
             for t in range(townships):
                 urban_township = district and t < townships - 1
                 t_code = (1 + t) if urban_township else (100 + t)
-                t_name = _place(rng, taken) + ("街道" if urban_township else "镇")
+                t_name = _place(rng, local) + ("街道" if urban_township else "镇")
                 for v in range(villages_each):
                     urban = urban_township or (v == 0 and not district)
                     v_code = (1 + v) if urban else (200 + v)
-                    v_name = _place(rng, taken) + ("社区" if urban else "村")
+                    v_name = _place(rng, local) + ("社区" if urban else "村")
                     county.villages.append(Village(f"{code}{t_code:03d}{v_code:03d}", v_name, urban, t_name))
             counties.append(county)
     if not any(c.poor for c in counties):
