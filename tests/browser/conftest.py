@@ -18,9 +18,9 @@ import uvicorn
 from neo4j import AsyncDriver
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from world import World, build_world  # noqa: E402
+from world import World, build_world
 
-from hub.app import create_app  # noqa: E402
+from hub.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -71,7 +71,11 @@ async def test_leader_drills_down_and_never_sees_a_name_or_number(
         await page.wait_for_selector("#main .error, [data-testid=coverage-title]")
         no_pii(await page.content())
     asked = " ".join(sent)
-    assert "findings(" not in asked and "person(" not in asked and "sources" not in asked.replace("lastSyncs", "")
+    assert (
+        "findings(" not in asked
+        and "person(" not in asked
+        and "sources" not in asked.replace("lastSyncs", "")
+    )
     await context.close()
 
 
@@ -89,7 +93,9 @@ async def test_supervisor_reviews_a_finding(hub: Any, browser: Any, screenshots:
     # Filter by kind, then open the 低保 + 特困 duplicate.
     await page.select_option("select[name=kind]", "DUPLICATE")
     await page.click("#filters button[type=submit]")
-    await page.wait_for_function("document.querySelector('[data-testid=findings-total]')?.textContent.includes('共 1 条')")
+    await page.wait_for_function(
+        "document.querySelector('[data-testid=findings-total]')?.textContent.includes('共 1 条')"
+    )
     await page.click("tr[data-finding]")
     await page.wait_for_selector("[data-testid=evidence-graph][data-nodes]")
     nodes = int(await page.get_attribute("[data-testid=evidence-graph]", "data-nodes") or 0)
@@ -110,7 +116,9 @@ async def test_supervisor_reviews_a_finding(hub: Any, browser: Any, screenshots:
 
     # The list shows the new status too.
     await page.goto(hub.url + "/#/findings?status=CONFIRMED")
-    await page.wait_for_function("document.querySelector('[data-testid=findings-total]')?.textContent.includes('共 1 条')")
+    await page.wait_for_function(
+        "document.querySelector('[data-testid=findings-total]')?.textContent.includes('共 1 条')"
+    )
 
     await page.goto(hub.url + "/#/person/" + ZHANG)
     await page.wait_for_selector("[data-testid=person-card]")

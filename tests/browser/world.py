@@ -23,7 +23,7 @@ from hub.store.states import Role
 
 # The graph tests' record factories (tests/ has no packages: rootdir imports).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "graph"))
-import factories as f  # noqa: E402
+import factories as f
 
 CHECK_DATE = date(2026, 11, 23)
 A_VILLAGE, B_VILLAGE = "530102001001", "530103001001"
