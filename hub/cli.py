@@ -146,4 +146,8 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the imported module: command modules register on ``hub.cli.app``,
+    # which is not this ``__main__`` copy.
+    from hub.cli import main as imported_main
+
+    sys.exit(imported_main())

@@ -52,6 +52,7 @@ def populations(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _settings(tmp: Path, neo4j_auth: tuple[str, tuple[str, str]], endpoints: dict[str, object]) -> Settings:
     uri, (user, password) = neo4j_auth
+    tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / "endpoints.json"
     path.write_text(json.dumps(endpoints), encoding="utf-8")
     return Settings.from_mapping(
@@ -133,7 +134,7 @@ async def test_counts_in_the_graph_equal_the_sandbox_and_bad_rows_are_quarantine
     assert records[0]["n"] == len(households - bad_households)
     records, _, _ = await graph.execute_query("MATCH (c:Certificate) RETURN count(c) AS n")
     assert records[0]["n"] == len(certificates - {loc for src, loc in bad if src == "disability"})
-    async with open_services(settings) as services, asyncio.timeout(30):
+    async with open_services(settings) as services:
         with session_scope(services.sessions) as session:
             quarantined = {
                 (q.source.value, q.location) for q in store_sync.list_quarantined(session, limit=100_000)
@@ -164,8 +165,8 @@ async def test_faults_still_converge_to_the_same_graph(
     calm = await graph_digest(graph)
     await graph.execute_query("MATCH (n) DETACH DELETE n")
 
-    faults = FaultSettings(enabled=True, fault_rate=0.15, slow_rate=0.05, slow_seconds=0.2, seed=5)
-    async with run_servers(pop, ServerConfig(faults=faults, churn=True)) as endpoints:
+    faults = FaultSettings(enabled=True, fault_rate=0.15, slow_rate=0.05, slow_seconds=0.2, churn=True, seed=5)
+    async with run_servers(pop, ServerConfig(faults=faults)) as endpoints:
         await _sync(_settings(tmp_path / "stormy", neo4j_auth, dict(endpoints)))
 
     assert await graph_digest(graph) == calm
@@ -182,7 +183,7 @@ async def test_a_killed_sync_resumes_to_the_same_graph(
 
         settings = _settings(tmp_path / "killed", neo4j_auth, dict(endpoints))
         env = {**os.environ, **_env_of(settings)}
-        proc = subprocess.Popen(
+        proc = subprocess.Popen(  # noqa: ASYNC220 - a real process, so it can be killed for real
             [sys.executable, "-m", "hub.cli", "sync"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         await _wait_for_pages(settings, proc)
