@@ -34,10 +34,14 @@ def main() -> None:
         meta = generate(cfg, out)
         elapsed = time.perf_counter() - started
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
     print(f"persons        {meta['persons']}")
     print(f"seconds        {elapsed:.1f}")
     print(f"persons/s      {meta['persons'] / elapsed:,.0f}")
+    print(
+        f"cpu seconds    {usage.ru_utime + usage.ru_stime:.1f} (wall time counts other processes on a shared machine)"
+    )
     print(f"peak memory    {peak_mb:,.0f} MB")
     print(f"written        {size / 1e6:,.1f} MB")
 
