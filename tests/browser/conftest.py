@@ -4,6 +4,7 @@ Debian's headless Chromium through Playwright (never a downloaded browser)."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sys
 import threading
@@ -72,7 +73,7 @@ async def hub(graph: AsyncDriver, neo4j_auth: Any, tmp_path: Path) -> AsyncItera
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the hub did not start")
-        time.sleep(0.05)
+        await asyncio.sleep(0.05)
     try:
         yield Hub(f"http://127.0.0.1:{port}", world)
     finally:

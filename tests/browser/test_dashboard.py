@@ -150,9 +150,9 @@ async def test_findings_download_is_the_xlsx_export(hub: Any, browser: Any, tmp_
     from openpyxl import load_workbook
 
     context, page, _ = await sign_in(browser, hub.url, hub.world.tokens["sup_city"])
-    await page.click("#nav a[data-nav=findings]")
+    await page.goto(hub.url + "/#/findings")
     await page.wait_for_selector("[data-testid=findings-table]")
-    async with page.expect_download() as info:
+    async with page.expect_download(timeout=60000) as info:
         await page.click("[data-testid=export-findings]")
     download = await info.value
     path = tmp_path / "t.xlsx"

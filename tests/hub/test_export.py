@@ -49,9 +49,12 @@ class Client:
 async def client(graph: AsyncDriver, neo4j_auth: Any, tmp_path: Path) -> AsyncIterator[Client]:
     world = await build_world(graph, neo4j_auth, tmp_path)
     app = create_app(world.settings)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub") as http:
-            yield Client(http, world)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://hub") as http,
+    ):
+        yield Client(http, world)
     world.engine.dispose()
 
 
