@@ -75,10 +75,16 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        from hub.jobs import JobRunner
+
         async with open_services(settings, prepare=False) as services:
             await _prepare(services)
             app.state.services = services
-            yield
+            app.state.jobs = JobRunner(services)
+            try:
+                yield
+            finally:
+                await app.state.jobs.close()
 
     routes: list[Any] = [Route("/health", health)]
     routes += _graphql_routes(settings)
