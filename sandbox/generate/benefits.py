@@ -169,6 +169,26 @@ def assign(world: World, fam: Family) -> None:
         poverty_of(world, fam, living, civil)
 
 
+def orphans(world: World) -> None:
+    """Children with no one to support them (孤儿): each on the 特困 roll, on file together."""
+    rng = world.rng
+    village = world.village()
+    house = village.next_house(rng)
+    ages = sorted((rng.randint(4, 15) for _ in range(rng.randint(1, 2))), reverse=True)
+    surname = None
+    members: list[Member] = []
+    for i, age in enumerate(ages):
+        male = rng.random() < 0.5
+        p = world.person(village, male, age, surname=surname)
+        surname = surname or p.name[0]
+        p.house = house
+        p.school = "小学" if age < 12 else ("初中" if age >= 12 else "")
+        members.append(Member(p, "02" if i == 0 else ("73" if male else "77"), False))
+    hh = world.civil_household(village, house, members)
+    for m in members:
+        world.add_tekun(m.person, hh.hid)
+
+
 def _working_parent(m: PovertyMember, members: list[PovertyMember], on: date) -> bool:
     word = m.word
     parents: tuple[str, ...]

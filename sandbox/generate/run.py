@@ -246,6 +246,9 @@ def _county(w: World, cfg: Config, quota: int, out: Path, rows: Rows) -> None:
     while len(w.persons) < quota:
         left = quota - len(w.persons)
         v = w.village()
+        if left >= 2 and w.rng.random() < 0.0008:
+            benefits.orphans(w)
+            continue
         fam = family(w, v, size=None if left >= 7 else w.rng.randint(1, left))
         benefits.assign(w, fam)
     benefits.settle(w)
