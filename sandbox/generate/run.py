@@ -118,7 +118,7 @@ def _ghosts(w: World, profile: noise.Profile, quota: int, malformed: list[dict[s
             pay = w.add_payment(fam.members[0][0], hh.hid, "other", w.days_ago(1, 300))
             pay.malformed = True
             malformed.append({"source": "civil", "location": pay.pid, "reason": "amount '—'"})
-        (ghost,) = [w.person(w.village(), n % 2 == 0, 40 + n % 20)]
+        ghost = w.person(w.village(), n % 2 == 0, 40 + n % 20)
         cert = benefits.certify(w, ghost, level=4, type_=4)
         cert.subsidies = []
         ghost.subject = True

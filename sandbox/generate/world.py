@@ -105,6 +105,7 @@ class World:
         self.noise_rng = random.Random(f"{cfg.seed}:{county.code}:noise")
         self.ghost_faults: dict[int, str] = {}  # id(person) → how the certificate row breaks
         self._civil_no = 0
+        self._foreign_no = 0
         self._payment_no = 0
         self._poverty_no: dict[str, int] = {}
 
@@ -184,8 +185,14 @@ class World:
         county: County | None = None,
     ) -> CivilHousehold:
         home = county or self.county
-        self._civil_no += 1
-        number = self._civil_no if home is self.county else 900000 + self.index * 1000 + self._civil_no % 1000
+        if home is self.county:
+            self._civil_no += 1
+            number = self._civil_no
+        else:  # filed in another county: numbers from a range of this world's own, never reused
+            self._foreign_no += 1
+            if self._foreign_no >= 8000:
+                raise ValueError("too many households planted in other counties; lower --case-rate")
+            number = 900000 + self.index * 8000 + self._foreign_no
         hh = CivilHousehold(
             f"MZ{home.code}-{number:06d}",
             home,

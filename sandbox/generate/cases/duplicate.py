@@ -81,12 +81,21 @@ def disability_subsidy_and_tekun(w: World, n: int) -> None:
 
 
 def temp_aid_repeated(w: World, n: int) -> None:
-    """临时救助 twice for one illness within 90 days: to one person, or to two of one household."""
+    """临时救助 for one illness within 90 days: twice to one person, to two of one household,
+    or three times in a chain whose ends are further apart than 90 days (still one finding)."""
     v = w.village()
     head, spouse = people(w, v, [(True, 52), (False, 50)])
     hh = on_file(w, v, v.next_house(w.rng), [(head, "02"), (spouse, "10")])
-    first = w.days_ago(100, 300)
+    first = w.days_ago(200, 400)
     w.add_payment(head, hh.hid, "illness", first)
-    second_payee = head if n % 2 == 0 else spouse
-    w.add_payment(second_payee, hh.hid, "illness", first + timedelta(days=w.rng.randint(10, 90)))
+    second_payee = head if n % 3 != 1 else spouse
+    second = first + timedelta(days=w.rng.randint(10, 90))
+    w.add_payment(second_payee, hh.hid, "illness", second)
+    if n % 3 == 2:
+        w.add_payment(
+            head,
+            hh.hid,
+            "illness",
+            second + timedelta(days=w.rng.randint(max(10, 91 - (second - first).days), 90)),
+        )
     w.case("dup.temp_aid_repeated", sorted({head, second_payee}, key=lambda p: p.id18), [civ(hh)])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from sandbox.generate import idnumbers, names
 from sandbox.generate.benefits import certify, ten_years
 from sandbox.generate.cases.common import (
     civ,
@@ -279,6 +280,29 @@ def paid_within_a_yuan(w: World, n: int) -> None:
     )
 
 
+def spelled_differently(w: World, n: int) -> None:
+    """One person written with another separator, traditional characters and a 15-digit
+    number in different sources: the same identity (only where the profile has noise)."""
+    if not w.profile.traditional:
+        return
+    v = w.village(urban=True)
+    p = w.person(v, n % 2 == 0, 40 + n % 15, minority=True)
+    certify(w, p, level=4, type_=2)
+    on_file(w, v, v.next_house(w.rng), [(p, "02")])
+    p.written_name = {
+        "civil": p.name.replace(names.SEPARATOR, "•"),
+        "disability": names.traditional(p.name).replace(names.SEPARATOR, "."),
+        "medical": p.name,
+    }
+    p.raw_id["civil"] = idnumbers.legacy15(p.id18)
+    w.lookalike(
+        "other.identity_conflict",
+        [p],
+        [],
+        "one person spelled with other separators, in traditional characters, with a 15-digit number",
+    )
+
+
 ALL = (
     move_in_progress,
     student_counted_elsewhere,
@@ -296,5 +320,6 @@ ALL = (
     padded_student_or_minor,
     renewal_window,
     paid_within_a_yuan,
+    spelled_differently,
 )
 """Every look-alike builder."""
