@@ -145,13 +145,16 @@ class OperationQueries:
     async def quarantined(
         self,
         info: Info[Context, Any],
-        source: SourceName | None = None,
+        # Named apart in Python: ``source`` would clash with the permission extension's own argument.
+        from_source: Annotated[
+            SourceName | None, strawberry.argument(name="source", description="Only this source's rows.")
+        ] = None,
         first: Annotated[int, strawberry.argument(description="Page size, at most 100.")] = 20,
         after: str | None = None,
     ) -> QuarantinedConnection:
         start = _offset(after)
         rows, total = await info.context.services.operations.quarantined(
-            source.value if source else None, start, max(0, min(first, 100))
+            from_source.value if from_source else None, start, max(0, min(first, 100))
         )
         edges = [
             QuarantinedEdge(

@@ -39,7 +39,7 @@ class Rule:
             kind=FindingKind(str(getattr(rule.kind, "value", rule.kind))),
             severity=Severity(str(getattr(rule.severity, "value", rule.severity))),
             summary=str(rule.summary),
-            explanation=str(rule.explanation),
+            explanation=rule.explanation.as_text(),
         )
 
 

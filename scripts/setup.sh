@@ -19,6 +19,8 @@ fi
 want_apt=()
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || want_apt+=(postgresql)
 [ -x /usr/bin/chromium ] || want_apt+=(chromium)
+# Without a CJK font every Chinese character renders as a box in the dashboard screenshots.
+fc-list 2>/dev/null | grep -qi "wqy\|noto.*cjk" || want_apt+=(fonts-wqy-zenhei)
 command -v docker-compose >/dev/null 2>&1 || want_apt+=(docker-compose)
 if [ ${#want_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

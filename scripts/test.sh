@@ -23,7 +23,8 @@ echo "== static checks"
 .venv/bin/ruff check .
 .venv/bin/mypy adapters graph schema hub sandbox
 .venv/bin/lint-imports
-docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml: valid (validated, not run: no Docker engine needed)"
+docker-compose -f docker-compose.yml config -q
+echo "docker-compose.yml: valid (validated, not run: no Docker engine needed)"
 
 echo "== services"
 .venv/bin/hub neo4j start
