@@ -151,13 +151,15 @@ def csv_bytes(lines: list[list[str]]) -> bytes:
 def disability_row(p: Person, address: str, guardian: Person | None, fault: str | None) -> dict[str, object]:
     cert = p.cert
     assert cert is not None and cert.subsidies is not None
-    birthday = cert.birthday or p.born
+    birthday = f"{cert.birthday or p.born:%Y%m%d}"
+    if fault == "birthday":
+        birthday = "2O" + birthday[2:]  # a letter O typed for a zero: unreadable
     row: dict[str, object] = {
         "certNo": cert.cert_no or f"{p.id18}{cert.type}{cert.level}",
         "name": _name(p, "disability"),
         "idCard": _id(p, "disability"),
         "gender": "M" if p.male else "F",
-        "birthday": f"{birthday:%Y%m%d}",
+        "birthday": birthday,
         "disabilityType": cert.type if fault != "type" else 9,
         "disabilityLevel": cert.level if fault != "level" else 0,
         "certStatus": cert.status,
@@ -182,8 +184,6 @@ def disability_row(p: Person, address: str, guardian: Person | None, fault: str 
     }
     if cert.status == "CANCELLED":
         row["cancelReason"] = cert.cancel_reason
-    if fault == "birthday":
-        row["birthday"] = "2O" + row["birthday"][2:]  # type: ignore[index]
     return row
 
 
