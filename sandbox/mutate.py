@@ -82,7 +82,13 @@ class _Batch:
         self.households = _read(root / layout.CIVIL_HOUSEHOLDS)
         self.tekun = _read(root / layout.CIVIL_TEKUN)
         self.disability = _read(root / layout.DISABILITY_PERSONS)
-        self.medical = _read(root / layout.MEDICAL_INSURED)
+        # Kept as text, one line per person, and parsed only where a line changes: the
+        # platform's file is as long as the population.
+        self.medical_lines: dict[str, str] = {}
+        with (root / layout.MEDICAL_INSURED).open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    self.medical_lines[line[len('{"id_number":"') :][:18]] = line.rstrip("\n")
         self.truth = _read(root / layout.TRUTH)
         self.lookalikes = _read(root / layout.LOOKALIKES)
         self.malformed = _read(root / layout.MALFORMED)
@@ -103,6 +109,8 @@ class _Batch:
             for row in self.poverty_rows(entry["name"]):
                 if len(row) > 4 and (number := _norm_id(row[4])):
                     self.poverty_ids.add(number)
+                    if row[1] in self.protected_households:
+                        self.protected.add(number)
         self.covered: set[str] = set()
         self.lone: set[str] = set()
         self.known: dict[str, Row] = {}
@@ -121,6 +129,9 @@ class _Batch:
                 if number is None:
                     self.protected_households.add(hh["household_id"])
                     continue
+                if hh["household_id"] in self.protected_households:
+                    # a case may name a household and not its members (an overpaid household)
+                    self.protected.add(number)
                 self.known.setdefault(
                     number, {**m, "region_code": hh["region_code"], "address": hh["address"]}
                 )
@@ -133,7 +144,6 @@ class _Batch:
             n for t in self.tekun if t["status"] == "active" and (n := _norm_id(t["person_id_number"]))
         }
         self.cert_ids = {n for c in self.disability if (n := _norm_id(str(c["idCard"])))}
-        self.medical_by_id = {m["id_number"]: m for m in self.medical}
         latest = max([h["updated_at"] for h in self.households] + [f"{self.day.isoformat()}T08:00:00+08:00"])
         self.clock = datetime.fromisoformat(latest).replace(tzinfo=None)
         self.new_persons = 0
@@ -163,9 +173,6 @@ class _Batch:
         ]
         return Decimal(best[-1]["monthly_standard"])
 
-    def free(self, row: Row | None, number: str) -> bool:
-        return number not in self.protected and (row is None or row.get("deceased") is not True)
-
     def new_person(self, region: str, male: bool, age: int) -> tuple[str, str]:
         """A number and a name no source knows, and no (name, birth, region) any source holds."""
         while True:
@@ -177,7 +184,7 @@ class _Batch:
             key = (name, number[6:14], number[:6])
             taken = (
                 number in self.known
-                or number in self.medical_by_id
+                or number in self.medical_lines
                 or number in self.cert_ids
                 or number in self.poverty_ids
             )
@@ -198,7 +205,7 @@ class _Batch:
             "subsidy": int(40000 * share),
             "enrolled_on": (self.day - timedelta(days=self.rng.randint(1, 20))).isoformat(),
         }
-        self.medical_by_id[number] = {
+        answer = {
             "id_number": number,
             "name": name,
             "found": True,
@@ -206,6 +213,11 @@ class _Batch:
             "deceased": False,
             "death_date": None,
         }
+        self.medical_lines[number] = json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
+
+    def alive(self, number: str) -> bool:
+        line = self.medical_lines.get(number)
+        return line is None or '"deceased":false' in line
 
 
 def _age(number: str, on: date) -> int:
@@ -287,12 +299,14 @@ def _end_dibao(b: _Batch, count: int) -> int:
 
 
 def _deaths(b: _Batch, count: int) -> int:
-    pool = [m for m in b.medical if b.free(m, m["id_number"]) and m["id_number"] in b.known]
+    pool = [n for n in b.known if n in b.medical_lines and n not in b.protected and b.alive(n)]
     certs = {str(c["idCard"]).upper(): c for c in b.disability}
     done = 0
-    for row in b.rng.sample(pool, min(count, len(pool))):
+    for number in b.rng.sample(pool, min(count, len(pool))):
         died = b.day - timedelta(days=b.rng.randint(1, 25))
+        row = json.loads(b.medical_lines[number])
         row["deceased"], row["death_date"] = True, died.isoformat()
+        b.medical_lines[number] = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
         cert = certs.get(row["id_number"])
         if (
             cert
@@ -317,7 +331,7 @@ def _certificates(b: _Batch, count: int) -> int:
         and n not in b.poverty_ids
         and n not in b.cert_ids
         and n not in b.lone
-        and not b.medical_by_id.get(n, {}).get("deceased")
+        and b.alive(n)
     )
     chosen = b.rng.sample(pool, min(count + 1, len(pool)))
     for i, number in enumerate(chosen):
@@ -467,7 +481,10 @@ def mutate(root: Path, seed: int, fraction: float = 0.01) -> dict[str, object]:
     b.disability.sort(key=lambda c: c["certNo"])
     _atomic(root / layout.CIVIL_HOUSEHOLDS, _jsonl(b.households))
     _atomic(root / layout.DISABILITY_PERSONS, _jsonl(b.disability))
-    _atomic(root / layout.MEDICAL_INSURED, _jsonl([b.medical_by_id[k] for k in sorted(b.medical_by_id)]))
+    _atomic(
+        root / layout.MEDICAL_INSURED,
+        "".join(b.medical_lines[k] + "\n" for k in sorted(b.medical_lines)).encode("utf-8"),
+    )
     _atomic(
         root / layout.POVERTY_LISTING,
         (json.dumps(b.listing, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
@@ -478,7 +495,7 @@ def mutate(root: Path, seed: int, fraction: float = 0.01) -> dict[str, object]:
     counts.update(
         civil_households=len(b.households),
         disability_persons=len(b.disability),
-        medical_persons=len(b.medical_by_id),
+        medical_persons=len(b.medical_lines),
         truth=len(b.truth),
         malformed=len(b.malformed),
     )
