@@ -21,6 +21,7 @@ import json
 import os
 import random
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
@@ -58,6 +59,18 @@ def _atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _line(row: Row) -> bytes:
+    return (json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _atomic_lines(path: Path, lines: Iterable[bytes]) -> None:
+    """Write line by line to a temporary file, then replace ``path`` in one step."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as handle:
+        handle.writelines(lines)
+    os.replace(tmp, path)
+
+
 def _jsonl(rows: list[Row]) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in rows).encode(
         "utf-8"
@@ -84,11 +97,13 @@ class _Batch:
         self.disability = _read(root / layout.DISABILITY_PERSONS)
         # Kept as text, one line per person, and parsed only where a line changes: the
         # platform's file is as long as the population.
-        self.medical_lines: dict[str, str] = {}
-        with (root / layout.MEDICAL_INSURED).open(encoding="utf-8") as handle:
+        # UTF-8 bytes: a third of the memory of the same lines as str.
+        self.medical_lines: dict[str, bytes] = {}
+        start = len(b'{"id_number":"')
+        with (root / layout.MEDICAL_INSURED).open("rb") as handle:
             for line in handle:
                 if line.strip():
-                    self.medical_lines[line[len('{"id_number":"') :][:18]] = line.rstrip("\n")
+                    self.medical_lines[line[start : start + 18].decode()] = line
         self.truth = _read(root / layout.TRUTH)
         self.lookalikes = _read(root / layout.LOOKALIKES)
         self.malformed = _read(root / layout.MALFORMED)
@@ -213,11 +228,11 @@ class _Batch:
             "deceased": False,
             "death_date": None,
         }
-        self.medical_lines[number] = json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
+        self.medical_lines[number] = _line(answer)
 
     def alive(self, number: str) -> bool:
         line = self.medical_lines.get(number)
-        return line is None or '"deceased":false' in line
+        return line is None or b'"deceased":false' in line
 
 
 def _age(number: str, on: date) -> int:
@@ -306,7 +321,7 @@ def _deaths(b: _Batch, count: int) -> int:
         died = b.day - timedelta(days=b.rng.randint(1, 25))
         row = json.loads(b.medical_lines[number])
         row["deceased"], row["death_date"] = True, died.isoformat()
-        b.medical_lines[number] = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+        b.medical_lines[number] = _line(row)
         cert = certs.get(row["id_number"])
         if (
             cert
@@ -481,10 +496,7 @@ def mutate(root: Path, seed: int, fraction: float = 0.01) -> dict[str, object]:
     b.disability.sort(key=lambda c: c["certNo"])
     _atomic(root / layout.CIVIL_HOUSEHOLDS, _jsonl(b.households))
     _atomic(root / layout.DISABILITY_PERSONS, _jsonl(b.disability))
-    _atomic(
-        root / layout.MEDICAL_INSURED,
-        "".join(b.medical_lines[k] + "\n" for k in sorted(b.medical_lines)).encode("utf-8"),
-    )
+    _atomic_lines(root / layout.MEDICAL_INSURED, (b.medical_lines[k] for k in sorted(b.medical_lines)))
     _atomic(
         root / layout.POVERTY_LISTING,
         (json.dumps(b.listing, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
