@@ -203,7 +203,8 @@ def _port_taken(host: str, port: int) -> bool:
 
 def bolt_answers(cfg: ServerConfig) -> bool:
     try:
-        with GraphDatabase.driver(cfg.uri, auth=(cfg.user, cfg.password)) as driver:
+        # bolt:// (direct): a routing neo4j:// driver logs an error for every probe of a starting server.
+        with GraphDatabase.driver(f"bolt://{cfg.host}:{cfg.port}", auth=(cfg.user, cfg.password)) as driver:
             driver.verify_connectivity()
         return True
     except AuthError:
