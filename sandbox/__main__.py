@@ -26,7 +26,19 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", type=Path, required=True)
     gen.add_argument("--province", default="53")
     gen.add_argument("--noise", choices=("clean", "default", "dirty"), default="default")
-    gen.add_argument("--case-rate", type=float, default=0.002)
+    gen.add_argument(
+        "--case-rate",
+        type=float,
+        default=0.002,
+        help="share of persons that are planted-case subjects (at least one case a rule)",
+    )
+    gen.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a background coverage rate (sandbox.generate.world.Rates)",
+    )
     gen.add_argument("--check-date", type=date.fromisoformat, default=None)
     mut = sub.add_parser("mutate", help="apply a batch of realistic changes to a population folder")
     mut.add_argument("folder", type=Path)
@@ -39,15 +51,14 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["serve"]:
-        from sandbox.servers.cli import (
-            main as serve,  # written beside the generator; imported only when asked
-        )
+        # written beside the generator; imported only when asked
+        from sandbox.servers.cli import main as serve
 
         return int(serve(args_list[1:]) or 0)
     args = _parser().parse_args(args_list)
     if args.command == "generate":
         from sandbox.generate.run import generate
-        from sandbox.generate.world import Config
+        from sandbox.generate.world import Config, Rates
 
         cfg = Config(
             args.persons,
@@ -56,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.noise,
             args.case_rate,
             args.check_date or date.today(),
+            Rates.parse(args.rate),
         )
         meta = generate(cfg, args.out)
         print(f"wrote {meta['persons']} persons to {args.out} ({meta['counts']})")

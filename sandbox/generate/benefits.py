@@ -82,11 +82,13 @@ def assign(world: World, fam: Family) -> None:
     """Decide one background family's disability, death, 低保, 特困, poverty relief and aid."""
     rng, day = world.rng, world.day
     cfg_poor = world.county.poor
+    rates = world.cfg.rates
     living: list[tuple[Person, str]] = []
     for p, code in fam.members:
         age = p.age(day)
         _health(world, p, age)
-        rate = 0.015 if age < 18 else (0.055 if age < 60 else 0.14)
+        # certificates grow with age; 6 % overall at the default rate
+        rate = rates.disability * (0.25 if age < 18 else (0.9 if age < 60 else 2.3))
         if rng.random() < rate:
             roll = rng.random()
             status = "VALID" if roll < 0.93 else ("EXPIRED" if roll < 0.98 else "CANCELLED")
@@ -113,10 +115,10 @@ def assign(world: World, fam: Family) -> None:
         if p.cert is not None and (p.age(day) < 18 or p.cert.type in (5, 6)):
             p.cert.guardian = next((a for a in adults if a is not p), None)
     urban = fam.village.urban
-    in_poverty = not urban and rng.random() < (0.22 if cfg_poor else 0.10)
-    dibao_rate = 0.02 if urban else (0.08 if cfg_poor else 0.04)
+    in_poverty = not urban and rng.random() < (rates.poverty_poor_rural if cfg_poor else rates.poverty_rural)
+    dibao_rate = rates.dibao_urban if urban else (rates.dibao_poor_rural if cfg_poor else rates.dibao_rural)
     if in_poverty:
-        dibao_rate = 0.3
+        dibao_rate = rates.dibao_in_poverty
     head = living[0][0]
     civil: CivilHousehold | None = None
     if rng.random() < dibao_rate:
@@ -146,7 +148,7 @@ def assign(world: World, fam: Family) -> None:
     elif (
         len(living) == 1
         and (head.age(day) >= 60 or (head.cert is not None and head.cert.severe))
-        and rng.random() < (0.35 if not urban else 0.2)
+        and rng.random() < (rates.tekun_alone / 2 if urban else rates.tekun_alone)
     ):
         civil = world.civil_household(fam.village, fam.house, [Member(head, "02", False)])
         world.add_tekun(head, civil.hid)
@@ -338,7 +340,7 @@ def insurance(world: World, p: Person) -> list[dict[str, object]]:
     if p.death is not None:
         return out
     must = category in ("TEKUN_FULL", "DIBAO") or (p.poverty is not None and p.poverty.risk == "否")
-    if must or rng.random() < 0.96:
+    if must or rng.random() < world.cfg.rates.insured:
         out.append(record(world, p, year, "NONE" if kind == "EMPLOYEE" else category, kind))
     elif rng.random() < 0.5:
         out.append(record(world, p, year, category, kind, status="TERMINATED"))

@@ -11,7 +11,7 @@ import hashlib
 import json
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from operator import itemgetter
@@ -346,6 +346,7 @@ def generate(cfg: Config, out: Path) -> dict[str, object]:
         "province": cfg.province,
         "noise": cfg.noise,
         "case_rate": cfg.case_rate,
+        "rates": asdict(cfg.rates),
         "check_date": cfg.check_date.isoformat(),
         "year": cfg.year,
         "counts": {

@@ -29,6 +29,35 @@ NOISE_PROFILES = ("clean", "default", "dirty")
 
 
 @dataclass(frozen=True, slots=True)
+class Rates:
+    """Background coverage; planted cases and truth do not depend on them."""
+
+    dibao_urban: float = 0.02  # share of urban families in 低保
+    dibao_rural: float = 0.04
+    dibao_poor_rural: float = 0.08  # in the poor rural counties
+    dibao_in_poverty: float = 0.3  # of poverty-relief families
+    poverty_rural: float = 0.10  # share of rural families in poverty relief
+    poverty_poor_rural: float = 0.22
+    tekun_alone: float = 0.08  # of rural persons living alone, old or severely disabled (half in towns)
+    disability: float = 0.06  # certificate holders among all persons
+    insured: float = 0.96  # enrolled for the year among persons on no roll
+
+    @classmethod
+    def parse(cls, settings: list[str]) -> Rates:
+        """Rates from ``name=value`` settings, the defaults for the others."""
+        values: dict[str, float] = {}
+        known = set(cls.__dataclass_fields__)
+        for setting in settings:
+            name, _, value = setting.partition("=")
+            if name not in known:
+                raise ValueError(f"unknown rate {name!r}; known: {', '.join(sorted(known))}")
+            values[name] = float(value)
+            if not 0 <= values[name] <= 1:
+                raise ValueError(f"rate {name} must be between 0 and 1, got {value}")
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """What ``sandbox generate`` was asked for."""
 
@@ -38,6 +67,7 @@ class Config:
     noise: str = "default"
     case_rate: float = 0.002
     check_date: date = field(default_factory=date.today)
+    rates: Rates = field(default_factory=Rates)
 
     @property
     def year(self) -> int:

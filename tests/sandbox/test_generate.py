@@ -15,7 +15,7 @@ from adapters.normalise import parse_id_number
 from sandbox import layout
 from sandbox.generate.cases import CASES
 from sandbox.generate.run import TYPOS, generate
-from sandbox.generate.world import Config
+from sandbox.generate.world import Config, Rates
 from sandbox.oracle import evaluate, read_cases
 
 CHECK_DATE = date(2026, 11, 23)
@@ -153,3 +153,26 @@ def test_meta_names_the_check_date_and_year(population: Path) -> None:
     assert meta["check_date"] == "2026-11-23"
     assert meta["year"] == 2026
     assert meta["persons"] == 4000
+
+
+def test_truth_stays_exact_under_other_coverage_rates(tmp_path: Path) -> None:
+    # given a population with far more assistance, disability and uninsured people than usual
+    rates = Rates.parse(
+        [
+            "dibao_rural=0.3",
+            "dibao_urban=0.1",
+            "poverty_rural=0.4",
+            "disability=0.2",
+            "tekun_alone=0.5",
+            "insured=0.5",
+        ]
+    )
+    generate(Config(5000, 31, "53", "dirty", 0.01, CHECK_DATE, rates), tmp_path)
+    # then the planted truth is still exactly what the rules find
+    assert evaluate(tmp_path) == read_cases(tmp_path / layout.TRUTH)
+    assert json.loads((tmp_path / layout.META).read_text(encoding="utf-8"))["rates"]["insured"] == 0.5
+
+
+def test_unknown_rates_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown rate"):
+        Rates.parse(["dibao=0.1"])
