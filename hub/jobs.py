@@ -20,10 +20,11 @@ from hub.checking import run_check
 from hub.runtime import Services
 from hub.sources import ORDER, sync_sources
 from schema.context import JobProgress
+from schema.errors import JobBusy
 
 
-class JobRefused(RuntimeError):
-    """A job of that kind is already running."""
+class JobRefused(JobBusy):
+    """A job of that kind is already running (the API answers it with a BUSY error result)."""
 
 
 class JobRunner:

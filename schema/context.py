@@ -260,7 +260,10 @@ class Jobs(Protocol):
     """Starts sync and check runs in the background; the lead implements it in the hub."""
 
     async def start_sync(self, source: str, full: bool) -> str:
-        """Start a sync of one source (``full`` ignores the cursor); the run id."""
+        """Start a sync of one source (``full`` ignores the cursor); the run id.
+
+        Raises ``schema.errors.JobBusy`` while a sync runs (so does ``start_check`` for checks).
+        """
         ...
 
     async def start_check(

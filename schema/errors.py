@@ -7,6 +7,7 @@
     ├── Forbidden            the viewer's role may not read or do this
     ├── BadArgument          an argument the API cannot use
     ├── TransitionRefused    a finding review step the store refused (carries a code)
+    ├── JobBusy              a run of that kind is already in progress (the hub's runner raises it)
     └── LiveSourceError      the medical platform could not answer a live look-up
 
 Expected failures of mutations are typed results (``MutationError`` with a
@@ -38,6 +39,13 @@ class Forbidden(SchemaError):
 
 class BadArgument(SchemaError):
     """An argument the API cannot use (a malformed region, a foreign cursor)."""
+
+
+class JobBusy(SchemaError):
+    """A sync or check run of that kind is already in progress; the start is refused, not queued.
+
+    The hub's job runner raises a subclass; mutations answer it as ``MutationError(BUSY)``.
+    """
 
 
 class LiveSourceError(SchemaError):

@@ -17,7 +17,7 @@ from strawberry.types import Info
 from schema.access import viewer_of
 from schema.context import Context, JobProgress
 from schema.enums import SourceName
-from schema.errors import BadArgument, ErrorCode, MutationError
+from schema.errors import BadArgument, ErrorCode, JobBusy, MutationError
 from schema.permissions import IsAdmin, IsAuthenticated
 
 SYNCABLE = ("civil", "poverty", "disability", "medical")
@@ -194,13 +194,22 @@ class OperationMutations:
     @strawberry.mutation(
         description="Start a sync of one source (`full`: ignore its cursor).", permission_classes=[IsAdmin]
     )
-    async def start_sync(self, info: Info[Context, Any], source: SourceName, full: bool = False) -> JobResult:
-        if source.value not in SYNCABLE:
+    async def start_sync(
+        self,
+        info: Info[Context, Any],
+        # Named apart in Python: ``source`` would clash with the permission extension's own argument.
+        of_source: Annotated[SourceName, strawberry.argument(name="source", description="The source to sync.")],
+        full: bool = False,
+    ) -> JobResult:
+        if of_source.value not in SYNCABLE:
             return MutationError(
-                code=ErrorCode.INVALID_ARGUMENT, message=f"{source.value} is not a source to sync"
+                code=ErrorCode.INVALID_ARGUMENT, message=f"{of_source.value} is not a source to sync"
             )
-        run_id = await info.context.services.jobs.start_sync(source.value, full)
-        await _audit(info, "job.start_sync", run_id, {"source": source.value, "full": full})
+        try:
+            run_id = await info.context.services.jobs.start_sync(of_source.value, full)
+        except JobBusy as exc:
+            return MutationError(code=ErrorCode.BUSY, message=str(exc))
+        await _audit(info, "job.start_sync", run_id, {"source": of_source.value, "full": full})
         return JobStarted(run_id=run_id)
 
     @strawberry.mutation(
@@ -226,9 +235,12 @@ class OperationMutations:
         viewer = viewer_of(info)
         if viewer.region and region and not region.startswith(viewer.region):
             return MutationError(code=ErrorCode.FORBIDDEN, message=f"region {region} is outside your scope")
-        run_id = await info.context.services.jobs.start_check(
-            rule_ids, region or viewer.region or None, profile, as_of
-        )
+        try:
+            run_id = await info.context.services.jobs.start_check(
+                rule_ids, region or viewer.region or None, profile, as_of
+            )
+        except JobBusy as exc:
+            return MutationError(code=ErrorCode.BUSY, message=str(exc))
         await _audit(
             info, "job.start_check", run_id, {"rules": rule_ids, "region": region, "profile": profile}
         )

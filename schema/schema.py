@@ -49,7 +49,10 @@ class Me:
 
 def normalised_id(raw: str) -> str:
     """The key a person is stored under: the normalised number (README.md's identity rules)."""
-    parsed = parse_id_number(raw)
+    try:
+        parsed = parse_id_number(raw)
+    except ValueError as exc:  # nothing written at all (empty or only spaces)
+        raise BadArgument(f"{raw!r} is not an ID number") from exc
     if not parsed.value:
         raise BadArgument(f"{raw!r} is not an ID number")
     return parsed.value
