@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy
 from neo4j import AsyncDriver
@@ -24,6 +24,9 @@ from graph.migrate import migrate
 from hub.runtime import Services, open_services
 from hub.settings import Settings
 from hub.store.db import create_all
+
+if TYPE_CHECKING:
+    from hub.graphql import DoudiGraphQL
 
 log = logging.getLogger("doudi.app")
 
@@ -85,9 +88,10 @@ def create_app(settings: Settings) -> Starlette:
                 yield
             finally:
                 await app.state.jobs.close()
+                await endpoint.aclose()
 
-    routes: list[Any] = [Route("/health", health)]
-    routes += _graphql_routes(settings)
+    endpoint, graphql_routes = _graphql_routes(settings)
+    routes: list[Any] = [Route("/health", health), *graphql_routes]
     routes += _dashboard_routes(settings)
     return Starlette(routes=routes, lifespan=lifespan)
 
@@ -105,11 +109,12 @@ def _dashboard_routes(settings: Settings) -> list[Any]:
     return [*export_routes(settings), Mount("/", StaticFiles(directory=static, html=True), name="dashboard")]
 
 
-def _graphql_routes(settings: Settings) -> list[Any]:
+def _graphql_routes(settings: Settings) -> tuple[DoudiGraphQL, list[Any]]:
+    """The endpoint (the lifespan closes it) and its HTTP and websocket routes."""
     from starlette.routing import WebSocketRoute
 
     from hub.graphql import graphql_app
 
     endpoint = graphql_app(settings)
     # A Route, not a Mount: a Mount would redirect /graphql to /graphql/.
-    return [Route("/graphql", endpoint), WebSocketRoute("/graphql", endpoint)]
+    return endpoint, [Route("/graphql", endpoint), WebSocketRoute("/graphql", endpoint)]

@@ -400,19 +400,28 @@ class AdapterMedicalLookup:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._adapter: MedicalAdapter | None = None
+        self._http: httpx.AsyncClient | None = None
 
     def _client(self) -> MedicalAdapter:
         if self._adapter is None:
             ep = self._settings.medical
             # One client for the app's life: the adapter's rate limit holds across requests.
+            self._http = httpx.AsyncClient(timeout=self._settings.http_timeout)
             self._adapter = MedicalAdapter(
-                httpx.AsyncClient(timeout=self._settings.http_timeout),
+                self._http,
                 base_url=ep.base_url,
                 app_id=ep.app_id,
                 app_secret=ep.app_secret.get_secret_value(),
                 timeout=self._settings.http_timeout,
             )
         return self._adapter
+
+    async def aclose(self) -> None:
+        """Close the HTTP client, if a look-up ever opened it (the app's shutdown calls this)."""
+        if self._http is not None:
+            await self._http.aclose()
+        self._http = None
+        self._adapter = None
 
     async def lookup(self, ids: Sequence[str], year: int) -> list[MedicalRow]:
         try:
@@ -476,6 +485,13 @@ class DoudiGraphQL(GraphQL[Context, None]):
         self._authenticator = authenticator
         self._audit = audit_log
         self._services: Services | None = None
+        self._own_medical: MedicalLookup | None = None
+
+    def _own_lookup(self) -> MedicalLookup | None:
+        """The live look-up this endpoint builds from the settings, kept so shutdown can close it."""
+        self._own_medical = medical_lookup(self._settings)
+        self._medical = self._own_medical
+        return self._own_medical
 
     def services(self, runtime: Runtime, state: Any) -> Services:
         """The schema's services over the app's runtime, built once.
@@ -492,11 +508,19 @@ class DoudiGraphQL(GraphQL[Context, None]):
                 audit=self._audit or StoreAudit(runtime),
                 operations=StoreOperations(runtime),
                 jobs=self._jobs or NoJobs(),
-                medical=self._medical if self._medical is not None else medical_lookup(self._settings),
+                medical=self._medical if self._medical is not None else self._own_lookup(),
                 default_year=self._settings.check_year(),
                 check_date=self._settings.check_date,
             )
         return self._services
+
+    async def aclose(self) -> None:
+        """Release what the endpoint opened itself: the live medical look-up's HTTP client.
+
+        A look-up passed in (tests, the app's state) belongs to whoever made it and is left open.
+        """
+        if isinstance(self._own_medical, AdapterMedicalLookup):
+            await self._own_medical.aclose()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
