@@ -144,39 +144,6 @@ def _break_poverty_lines(w: World, profile: noise.Profile) -> None:
             m.person.subject = True
 
 
-def _break_insurance(w: World, profile: noise.Profile, malformed: list[dict[str, object]]) -> None:
-    """Give some uncovered certificate holders a check-year record the platform garbled.
-
-    They are on no roll and owe no enrolment, so a quarantined answer changes no finding.
-    """
-    year = w.cfg.year
-    pool = [
-        p
-        for p in w.persons
-        if p.cert is not None
-        and not p.subject
-        and not p.covered_in
-        and not p.tekun_active
-        and p.poverty is None
-        and p.death is None
-        and p.medical
-        and any(r["year"] == year for r in p.medical)
-    ]
-    for p in pool[: max(1, round(len(pool) * profile.malformed * 5))]:
-        assert p.medical is not None
-        for r in p.medical:
-            if r["year"] == year:
-                r["contribution"] = f"{int(str(r['contribution'])) // 100}元"
-        p.subject = True
-        malformed.append(
-            {
-                "source": "medical",
-                "location": f"{p.id18}|{year}",
-                "reason": "contribution is not a number of fen",
-            }
-        )
-
-
 def _sources(w: World) -> dict[int, list[str]]:
     seen: dict[int, list[str]] = {}
 
@@ -257,7 +224,6 @@ def _county(w: World, cfg: Config, quota: int, out: Path, rows: Rows) -> None:
     benefits.settle(w)
     if profile.malformed:
         _break_poverty_lines(w, profile)
-        _break_insurance(w, profile, malformed)
     rows.malformed.extend(dumps(m) for m in malformed)
     seen = _sources(w)
     nrng = w.noise_rng

@@ -132,7 +132,7 @@ def test_clean_has_no_malformed_rows_and_noisy_ones_do(population: Path) -> None
     if population.name.startswith("pop-clean"):
         assert malformed == []
     else:
-        assert {m["source"] for m in malformed} >= {"civil", "poverty", "disability", "medical"}
+        assert {m["source"] for m in malformed} >= {"civil", "poverty", "disability"}
 
 
 def test_files_are_sorted_and_listing_matches(population: Path) -> None:
