@@ -53,6 +53,7 @@ from hub.settings import Settings
 from hub.sources import ORDER, sync_sources
 from hub.store.db import session_scope
 from hub.store.listing import FindingFilter, export_jsonl
+from hub.sync import StreamResult
 from sandbox.generate.run import generate
 from sandbox.generate.world import Config
 from sandbox.oracle import RULES, Case, read_cases
@@ -150,6 +151,8 @@ class Run:
     scores: dict[str, Score] = field(default_factory=dict)
     after: dict[str, Score] = field(default_factory=dict)
     differences: list[str] = field(default_factory=list)
+    full_streams: list[str] = field(default_factory=list)
+    incr_streams: list[str] = field(default_factory=list)
 
 
 def _settings(var: Path, uri: str, password: str, endpoints: dict[str, object]) -> Settings:
@@ -178,11 +181,23 @@ async def _wipe(uri: str, password: str) -> None:
         await result.consume()
 
 
-async def _sync(settings: Settings, *, full: bool) -> tuple[float, int]:
+async def _sync(settings: Settings, *, full: bool, streams: list[str] | None = None) -> tuple[float, int]:
+    """One sync of every source; ``streams`` receives each stream's seconds, to see where time goes."""
     started = time.perf_counter()
+    marks = [started]
+
+    def on_stream(outcome: StreamResult) -> None:
+        marks.append(time.perf_counter())
+        if streams is not None:
+            streams.append(
+                f"{outcome.source.value}/{outcome.stream} {marks[-1] - marks[-2]:.1f} s ({outcome.written} written)"
+            )
+
     async with open_services(settings) as services:
-        result = await sync_sources(services, list(ORDER), full=full)
+        result = await sync_sources(services, list(ORDER), full=full, on_stream=on_stream)
     elapsed = time.perf_counter() - started
+    if streams is not None:
+        streams.append(f"final identity resolve {time.perf_counter() - marks[-1]:.1f} s")
     if result.failed:
         raise RuntimeError(f"sync failed: {[s.error for s in result.failed]}")
     return elapsed, sum(s.written for s in result.streams)
@@ -239,7 +254,7 @@ async def profile(args: argparse.Namespace, noise: str, uri: str, password: str,
     await _wipe(uri, password)
     async with run_servers(pop, ServerConfig()) as endpoints:
         settings = _settings(work / f"var-{noise}", uri, password, dict(endpoints))
-        run.full_sync, run.records = await _sync(settings, full=True)
+        run.full_sync, run.records = await _sync(settings, full=True, streams=run.full_streams)
         _log(f"[{noise}] full sync {run.full_sync:.1f} s, {run.records} records written")
         run.check, found = await _check(settings, run)
         _log(f"[{noise}] check {run.check:.1f} s, {len(found)} current findings")
@@ -262,7 +277,7 @@ async def profile(args: argparse.Namespace, noise: str, uri: str, password: str,
         )  # fmt: skip
         run.mutation = mutate.stdout.strip()
         _log(f"[{noise}] {run.mutation}")
-        run.incr_sync, run.incr_written = await _sync(settings, full=False)
+        run.incr_sync, run.incr_written = await _sync(settings, full=False, streams=run.incr_streams)
         run.recheck, found = await _check(settings, None)
         _log(
             f"[{noise}] incremental sync {run.incr_sync:.1f} s ({run.incr_written} written), re-check {run.recheck:.1f} s"
@@ -390,6 +405,9 @@ def report(runs: list[Run], fraction: float) -> str:
             parts.append("differences from truth.jsonl:\n" + "\n".join(r.differences))
     parts.append(cost_table(runs, fraction))
     parts.extend(slowest_rules(r) for r in runs)
+    for r in runs:
+        parts.append(f"full sync streams ({r.noise}): " + "; ".join(r.full_streams))
+        parts.append(f"incremental sync streams ({r.noise}): " + "; ".join(r.incr_streams))
     return "\n\n".join(parts)
 
 
