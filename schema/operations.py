@@ -198,7 +198,9 @@ class OperationMutations:
         self,
         info: Info[Context, Any],
         # Named apart in Python: ``source`` would clash with the permission extension's own argument.
-        of_source: Annotated[SourceName, strawberry.argument(name="source", description="The source to sync.")],
+        of_source: Annotated[
+            SourceName, strawberry.argument(name="source", description="The source to sync.")
+        ],
         full: bool = False,
     ) -> JobResult:
         if of_source.value not in SYNCABLE:

@@ -136,7 +136,7 @@ async def test_a_check_started_through_graphql_runs_and_a_second_start_is_busy(w
     # Both starts in one document: mutations run in order, so the second surely meets the first running.
     body = await world.query(
         "admin",
-        f"mutation {{ a: startCheck(asOf: \"2026-11-23\") {{ {STARTED} }} b: startCheck {{ {STARTED} }} }}",
+        f'mutation {{ a: startCheck(asOf: "2026-11-23") {{ {STARTED} }} b: startCheck {{ {STARTED} }} }}',
     )
     assert "errors" not in body, body
     run_id = body["data"]["a"]["runId"]
