@@ -58,6 +58,8 @@ from typing import Any, Final
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
+from graph.ingest import QUIET, REPLAN
+
 METHOD: Final = "name+birth+region"
 UNIQUE: Final = 0.9
 HOUSEHOLD_AGREES: Final = 1.0
@@ -227,9 +229,9 @@ async def _apply(tx: AsyncManagedTransaction, links: list[dict[str, Any]]) -> in
     for source in {link["source"] for link in links}:
         rows = [link for link in links if link["source"] == source]
         for query in EDGES_OF.get(source, ()):
-            result = await tx.run(query, links=rows)
+            result = await tx.run(REPLAN + query, links=rows)
             moved += (await result.consume()).counters.relationships_deleted
-    result = await tx.run(LINK, links=links, method=METHOD)
+    result = await tx.run(REPLAN + LINK, links=links, method=METHOD)
     await result.consume()
     return moved
 
@@ -237,14 +239,15 @@ async def _apply(tx: AsyncManagedTransaction, links: list[dict[str, Any]]) -> in
 async def resolve(driver: AsyncDriver, *, database: str | None = None) -> ResolveStats:
     """Link every invalid number that identifies exactly one valid person, source by source."""
     stats = ResolveStats()
-    async with driver.session(database=database) as session:
-        result = await session.run(PENDING)
+    # A relationship type not written yet (LINKED_TO on a new graph) is expected, not news.
+    async with driver.session(database=database, notifications_disabled_classifications=QUIET) as session:
+        result = await session.run(REPLAN + PENDING)
         pairs = _questions([rec async for rec in result])
         if not pairs:
             return stats
         numbered = [(pair, q) for pair in pairs.values() for q in pair.questions]
         questions = [{"n": n, **q} for n, (_, q) in enumerate(numbered)]
-        result = await session.run(CANDIDATES, questions=questions)
+        result = await session.run(REPLAN + CANDIDATES, questions=questions)
         found = {rec["n"]: list(rec["candidates"]) async for rec in result}
         answers: dict[tuple[str, str], list[list[str]]] = defaultdict(list)
         for n, (pair, _) in enumerate(numbered):
@@ -263,7 +266,7 @@ async def resolve(driver: AsyncDriver, *, database: str | None = None) -> Resolv
             }
             for n, x in enumerate(links)
         ]
-        result = await session.run(HOUSEHOLD_CONTEXT, links=context)
+        result = await session.run(REPLAN + HOUSEHOLD_CONTEXT, links=context)
         agrees = {rec["n"]: bool(rec["agrees"]) async for rec in result}
         stats.links = [
             Link(x.invalid, x.source, x.valid, HOUSEHOLD_AGREES if agrees.get(n) else UNIQUE)

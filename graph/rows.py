@@ -300,7 +300,7 @@ def certificate(c: r.Certificate) -> Row:
             "raw_id": c.id_number.raw,
         },
         "subsidies": subsidies,
-        "subsidy_keys": [s["key"] for s in subsidies],
+        "keep": [s["key"] for s in subsidies],
     }
 
 
@@ -339,5 +339,5 @@ def medical_answer(a: r.MedicalAnswer) -> Row:
             **provenance(a.provenance),
         },
         "insurance": insurance,
-        "insurance_keys": [i["key"] for i in insurance],
+        "keep": [i["key"] for i in insurance],
     }
