@@ -311,7 +311,9 @@ def machine() -> str:
                 memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
                 break
     return (
-        f"machine: nproc {os.cpu_count()}, memory {memory}, CPU {model}, Python {platform.python_version()}"
+        f"machine: nproc {os.cpu_count()}, memory {memory}, CPU {model}, Python {platform.python_version()}, "
+        # Times are wall clock: on a shared machine other work inflates them, so say how busy it was.
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
 
 
