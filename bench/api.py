@@ -1,6 +1,6 @@
 """API latency and throughput (printed figures, not a test).
 
-Runs the hub on loopback under uvicorn and drives it with N concurrent clients:
+Runs the hub on loopback (``hub serve``, its own process) and drives it with N concurrent clients:
 person-360, a findings page and county coverage. Then, in-process, the bare round-trips
 for the same data (the Cypher the resolvers send for person-360 and for coverage, the SQL
 for the findings page), and person-360 executed through Strawberry (as served, and without
@@ -21,15 +21,15 @@ import asyncio
 import os
 import socket
 import statistics
+import sys
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import graphql
 import httpx
-import uvicorn
 
-from hub.app import create_app
 from hub.settings import Settings
 from schema.coverage import COVERAGE_QUERY
 from schema.loaders import HOUSEHOLD_QUERY, PERSON_QUERY
@@ -121,34 +121,53 @@ def free_port() -> int:
 
 
 async def over_http(args: argparse.Namespace, settings: Settings) -> None:
+    # The hub in a process of its own (``hub serve``), so the clients' work does not share the
+    # server's event loop and the figures are the server's.
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    hub = Path(sys.executable).with_name("hub")
+    server = await asyncio.create_subprocess_exec(
+        str(hub),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event for "started"
-        await asyncio.sleep(0.05)
     headers = {"Authorization": f"Bearer {args.token}"}
     limits = httpx.Limits(max_connections=args.clients)
-    async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}", headers=headers, limits=limits
-    ) as client:
-        for name, query, variables in (
-            ("person-360 (HTTP)", PERSON_360, {"id": args.person}),
-            ("findings page (HTTP)", FINDINGS_PAGE, {}),
-            ("county coverage (HTTP)", COVERAGE, {"region": args.county}),
-        ):
+    # A generous timeout: under 50 clients a slow query queues; the figures say how long, not a crash.
+    try:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", headers=headers, limits=limits, timeout=600.0
+        ) as client:
+            for _ in range(600):
+                try:
+                    if (await client.get("/health")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if server.returncode is not None:
+                    raise SystemExit(f"hub serve exited with {server.returncode}")
+                await asyncio.sleep(0.1)
+            for name, query, variables in (
+                ("person-360 (HTTP)", PERSON_360, {"id": args.person}),
+                ("findings page (HTTP)", FINDINGS_PAGE, {}),
+                ("county coverage (HTTP)", COVERAGE, {"region": args.county}),
+            ):
 
-            async def call(query: str = query, variables: dict[str, Any] = variables) -> None:
-                response = await client.post("/graphql", json={"query": query, "variables": variables})
-                body = response.json()
-                if body.get("errors"):
-                    raise SystemExit(f"{body['errors'][0]['message']}")
+                async def call(query: str = query, variables: dict[str, Any] = variables) -> None:
+                    response = await client.post("/graphql", json={"query": query, "variables": variables})
+                    body = response.json()
+                    if body.get("errors"):
+                        raise SystemExit(f"{body['errors'][0]['message']}")
 
-            await call()  # warm the caches and the pools
-            figures(name, *await drive(call, args.clients, args.requests))
-    server.should_exit = True
-    await task
+                await call()  # warm the caches and the pools
+                figures(name, *await drive(call, args.clients, args.requests))
+    finally:
+        server.terminate()
+        await server.wait()
 
 
 async def in_process(args: argparse.Namespace, settings: Settings) -> None:
