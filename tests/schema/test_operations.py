@@ -221,3 +221,21 @@ def test_job_progress_is_pushed_over_a_websocket_until_the_run_ends(neo4j_auth: 
     engine.dispose()
     assert statuses and statuses[-1] == "succeeded", statuses
     assert set(statuses[:-1]) <= {"running"}
+
+
+async def test_app_shutdown_closes_the_live_medical_client(neo4j_auth: Any, tmp_path: Path) -> None:
+    from hub.graphql import AdapterMedicalLookup, DoudiGraphQL
+
+    medical = {"base_url": "http://127.0.0.1:9", "app_id": "doudi", "app_secret": "secret"}
+    settings = make_settings(neo4j_auth, tmp_path, medical=medical)
+    app = create_app(settings)
+    endpoint = next(r.app for r in app.routes if getattr(r, "path", "") == "/graphql")
+    assert isinstance(endpoint, DoudiGraphQL)
+    async with app.router.lifespan_context(app):
+        endpoint.services(app.state.services, app.state)  # what the first request does
+        lookup = endpoint._own_medical
+        assert isinstance(lookup, AdapterMedicalLookup)
+        lookup._client()  # what the first live look-up does
+        http = lookup._http
+        assert http is not None and not http.is_closed
+    assert http.is_closed
