@@ -20,6 +20,7 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import Info
@@ -143,14 +144,15 @@ def build_schema(limits: Limits) -> strawberry.federation.Schema:
         MaxTokensLimiter(max_token_count=limits.max_tokens),
         QueryDepthLimiter(max_depth=limits.max_depth),
         MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        # Keyed by schema, document and validation rules (the limiters' included), so a
+        # repeated query is validated once and a refused one stays refused.
+        ValidationCache(maxsize=256),
         AuditReads,
     ]
     if not limits.introspection:
         extensions.append(DisableIntrospection)
     if limits.mask_errors:
         extensions.append(MaskErrors(should_mask_error=lambda e: not expected_error(e)))
-    # ValidationCache is not combined with the validation-rule limiters: a cached "valid"
-    # would skip the depth and alias rules on a repeated query, so the parser cache alone is used.
     return strawberry.federation.Schema(
         query=Query,
         mutation=Mutation,
