@@ -18,7 +18,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -81,7 +81,11 @@ class DisabilityAdapter:
         if resume:
             state = _decode(resume)
         else:
-            state = _State(0, None, n.compact_time(since) if since else None, region, None)
+            # modifiedAfter is exclusive at one-second resolution and ``since`` is the newest
+            # change already read: ask from the second before, so a change later in that same
+            # second is not missed (rows read twice are written idempotently).
+            after = since - timedelta(seconds=1) if since else None
+            state = _State(0, None, n.compact_time(after) if after else None, region, None)
         offset, anchor = state.offset, state.anchor
         watermark = n.parse_datetime(state.watermark) if state.watermark else None
         keyless_seen: set[str] = set()

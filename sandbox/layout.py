@@ -22,6 +22,8 @@ and encodes; it never builds a row. Paths are relative to the population folder:
     truth.jsonl               one planted case per line (contracts/README.md format)
     lookalikes.jsonl          one legitimate look-alike per line: {"rule", "persons",
                               "households", "why"} — must not be flagged
+    typos.jsonl               one deliberately mistyped ID number per line: {"source", "raw",
+                              "id_number"} (the number it stands for)
     malformed.jsonl           one planted malformed row per line: {"source", "location",
                               "reason"}; location is the record key (household_id,
                               payment_id, certNo) or "<file name>:<line>" (line 1 = header)
@@ -49,6 +51,7 @@ MEDICAL_INSURED: Final = "medical/insured.jsonl"
 TRUTH: Final = "truth.jsonl"
 LOOKALIKES: Final = "lookalikes.jsonl"
 MALFORMED: Final = "malformed.jsonl"
+TYPOS: Final = "typos.jsonl"
 ENDPOINTS: Final = "endpoints.json"
 
 POVERTY_HEADER: Final[tuple[str, ...]] = (

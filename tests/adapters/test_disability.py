@@ -169,12 +169,13 @@ async def test_resume_continues_after_the_anchor(fake_time: FakeTime) -> None:
     assert rest == [r["certNo"] for r in registry.rows[3:]]
 
 
-async def test_modified_after_is_sent_compact(fake_time: FakeTime) -> None:
+async def test_modified_after_is_sent_compact_from_the_second_before(fake_time: FakeTime) -> None:
     registry = FakeRegistry([person(1)])
     pages = [
         p async for p in adapter(registry, fake_time).persons(since=datetime(2026, 3, 1, 2, 15, tzinfo=CST))
     ]
-    assert registry.requests[0].url.params["modifiedAfter"] == "20260301021500"
+    # exclusive filter, one-second resolution: the watermark's own second is asked again
+    assert registry.requests[0].url.params["modifiedAfter"] == "20260301021459"
     assert pages[-1].watermark == datetime(2026, 3, 2, 10, 15, tzinfo=CST)
 
 
