@@ -366,7 +366,7 @@ async def bare_unwind(driver: AsyncDriver, nodes: Nodes, rels: Rels, batch: int)
 
 
 async def _run(tx: Any, query: str, rows: list[dict[str, Any]]) -> None:
-    await (await tx.run(query, rows=rows)).consume()
+    await (await tx.run("CYPHER replan=force " + query, rows=rows)).consume()
 
 
 # ---------------------------------------------------------------------------

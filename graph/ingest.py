@@ -37,6 +37,7 @@ person, with ``linked: true``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, LiteralString
 
@@ -101,9 +102,10 @@ class IngestStats:
 # ---------------------------------------------------------------------------
 # Queries: one per label or relationship type. Every query starts from the node it
 # MERGEs or from a unique-key MATCH, and reaches what a record replaces through a
-# pattern comprehension on that anchor, never an OPTIONAL MATCH: the planner may start
-# an OPTIONAL MATCH from an index scan of the far side when the statistics it compiled
-# with (a new graph's) make the scan look cheap, and that plan stays cached. Labels
+# pattern comprehension on that anchor whose far end has no label: given a label (or an
+# OPTIONAL MATCH), the planner may start from an index scan of the far side when the
+# statistics it compiled with made that label look empty, and the plan stays cached.
+# Without a label the only other start is a scan of every node, never the cheaper one. Labels
 # and types come from this module's own constants, never from data.
 
 PERSONS: Final = """
@@ -161,7 +163,7 @@ def _place(label: LiteralString) -> LiteralString:
 _TARGET: Final = """
 UNWIND $rows AS row
 MATCH (written:Person {id: row.pid})
-WITH row, written, head([(written)-[:LINKED_TO {source: $source}]->(v:Person) | v]) AS v
+WITH row, written, head([(written)-[:LINKED_TO {source: $source}]->(v) | v]) AS v
 WITH row, coalesce(v, written) AS p, v IS NOT NULL AS linked
 """
 
@@ -170,7 +172,7 @@ def _edge(rel: LiteralString, label: LiteralString, set_clause: LiteralString) -
     """Person → fact edge through ``_TARGET``; a fact has one person, so another's edge goes."""
     return (
         _TARGET + "MATCH (f:" + label + " {key: row.key}) MERGE (p)-[m:" + rel + "]->(f) " + set_clause + ""
-        " FOREACH (x IN [(y:Person)-[old:" + rel + "]->(f) WHERE y <> p | old] | DELETE x)"
+        " FOREACH (x IN [(y)-[old:" + rel + "]->(f) WHERE y <> p | old] | DELETE x)"
     )
 
 
@@ -191,14 +193,11 @@ def _children(parent: LiteralString, rel: LiteralString, child: LiteralString) -
     )
 
 
-def _orphans(rel: LiteralString, child: LiteralString) -> LiteralString:
+def _orphans(rel: LiteralString) -> LiteralString:
     return (
         " WITH n, row FOREACH (x IN [(n)-[:"
         + rel
-        + "]->(old:"
-        + child
-        + ") WHERE NOT old.key IN row.keep | old]"
-        " | DETACH DELETE x)"
+        + "]->(old) WHERE NOT old.key IN row.keep | old] | DETACH DELETE x)"
     )
 
 
@@ -207,7 +206,7 @@ def _orphans(rel: LiteralString, child: LiteralString) -> LiteralString:
 CIVIL_HOUSEHOLDS: Final = _nodes(
     "CivilHousehold",
     _drop(
-        "(n)<-[old:CIVIL_MEMBER]-(p:Person)",
+        "(n)<-[old:CIVIL_MEMBER]-(p)",
         "NOT p.id IN row.pids"
         " AND NOT EXISTS { MATCH (q:Person)-[:LINKED_TO {source: 'civil'}]->(p) WHERE q.id IN row.pids }",
     ),
@@ -229,11 +228,11 @@ POVERTY_MEMBERS: Final = _TARGET + (
     "MATCH (h:PovertyHousehold {key: row.hh}) MERGE (p)-[m:POVERTY_MEMBER]->(h)"
     " SET m += row.props, m.linked = linked"
 )
-CERTIFICATES: Final = _nodes("Certificate", _orphans("HAS_SUBSIDY", "Subsidy"))
+CERTIFICATES: Final = _nodes("Certificate", _orphans("HAS_SUBSIDY"))
 CERTIFICATE_PLACE: Final = _place("Certificate")
 HOLDERS: Final = _edge("HOLDS", "Certificate", "SET m += row.holds, m.linked = linked")
 SUBSIDIES: Final = _children("Certificate", "HAS_SUBSIDY", "Subsidy")
-MEDICAL: Final = _nodes("MedicalAnswer", _orphans("HAS_INSURANCE", "Insurance"))
+MEDICAL: Final = _nodes("MedicalAnswer", _orphans("HAS_INSURANCE"))
 MEDICAL_PERSON: Final = _TARGET + "MATCH (a:MedicalAnswer {key: row.key}) MERGE (p)-[:MEDICAL]->(a)"
 INSURANCE: Final = _children("MedicalAnswer", "HAS_INSURANCE", "Insurance")
 
@@ -255,18 +254,39 @@ DETACH DELETE h
 # Writing
 
 
-# Plans are compiled afresh for every batch. A plan cached from a small graph (the
-# first batch of a new database sees none of its own rows in the statistics) can
-# start from a label scan that costs nothing there and minutes a few batches later;
-# Neo4j would replan only after its divergence check (10 s at the earliest). Compiling
-# costs a few milliseconds a query; one bad plan cost 200 s in the benchmark.
+# When to compile plans afresh. A plan cached from a small graph (the first batch of a
+# new database sees none of its own rows in the statistics) can start from a label
+# scan that costs nothing there and minutes a few batches later (200 s for one query in
+# the benchmark), and Neo4j replans only after its own divergence check. So a batch
+# compiles its queries afresh whenever the graph has doubled since the last batch that
+# did; on a graph of steady size that is never, and compiling costs a few ms a query.
 REPLAN: Final = "CYPHER replan=force "
+SIZE: Final = "MATCH (n) RETURN count(n) AS n"
 
 
-async def _run(tx: Tx, stats: IngestStats, query: LiteralString, rows: Sequence[Any], **params: Any) -> None:
+@dataclass(slots=True)
+class _Planning:
+    compiled_at: int = -1  # node count when plans were last compiled afresh (process-wide)
+
+    async def prefix(self, tx: Tx) -> str:
+        result = await tx.run(SIZE)
+        record = await result.single(strict=True)
+        size = int(record["n"])
+        if size <= 2 * self.compiled_at:
+            return ""
+        self.compiled_at = size
+        return REPLAN
+
+
+_planning = _Planning()
+
+
+async def _run(
+    tx: Tx, stats: IngestStats, prefix: str, query: LiteralString, rows: Sequence[Any], **params: Any
+) -> None:
     if not rows:
         return
-    result = await tx.run(REPLAN + query, rows=list(rows), **params)
+    result = await tx.run(prefix + query, rows=list(rows), **params)
     stats.count(await result.consume())
 
 
@@ -358,15 +378,18 @@ def _segment(records: Sequence[r.Record]) -> _Segment:
     return seg
 
 
-async def _write_segment(tx: Tx, records: Sequence[r.Record], stats: IngestStats) -> None:
+async def _write_segment(
+    tx: Tx, records: Sequence[r.Record], stats: IngestStats, prefix: str, known: AbstractSet[str]
+) -> None:
     """Write records that contain no snapshot marker: nodes first, then relationships."""
     seg = _segment(records)
+    regions = [x for x in seg.regions.values() if x["code"] not in known]
     stubs = [{"hh": x["hh"], "household_id": x["household_id"]} for x in seg.tekun + seg.payments]
     civil, poverty, certs = seg.civil, list(seg.poverty.values()), seg.certs
     steps: list[tuple[LiteralString, Sequence[Any], str]] = [
         # nodes
         (PERSONS, list(seg.persons.values()), ""),
-        (REGIONS, sorted(seg.regions.values(), key=lambda x: int(x["level"])), ""),
+        (REGIONS, sorted(regions, key=lambda x: int(x["level"])), ""),
         (ADDRESSES, sorted(seg.addresses), ""),
         (STANDARDS, seg.standards, ""),
         (CIVIL_HOUSEHOLDS, civil, ""),
@@ -392,37 +415,41 @@ async def _write_segment(tx: Tx, records: Sequence[r.Record], stats: IngestStats
         (INSURANCE, seg.insurance, ""),
     ]
     for query, rows, source in steps:
-        await _run(tx, stats, query, rows, **({"source": source} if source else {}))
+        await _run(tx, stats, prefix, query, rows, **({"source": source} if source else {}))
 
 
-async def _apply_snapshot(tx: Tx, snapshot: r.PovertySnapshot, stats: IngestStats) -> None:
+async def _apply_snapshot(tx: Tx, snapshot: r.PovertySnapshot, stats: IngestStats, prefix: str) -> None:
     params = {"county": snapshot.county, "snapshot": snapshot.name}
-    result = await tx.run(REPLAN + POVERTY_DEPARTED, params)
+    result = await tx.run(prefix + POVERTY_DEPARTED, params)
     departed = [rec async for rec in result]
     stats.count(await result.consume())
     stats.departures.extend(
         Departure(rec["household"], rec["person"], snapshot.county, snapshot.name) for rec in departed
     )
-    result = await tx.run(REPLAN + POVERTY_OLD_HOUSEHOLDS, params)
+    result = await tx.run(prefix + POVERTY_OLD_HOUSEHOLDS, params)
     stats.count(await result.consume())
 
 
-async def write_batch(tx: Tx, records: Sequence[r.Record]) -> IngestStats:
+async def write_batch(
+    tx: Tx, records: Sequence[r.Record], known_regions: AbstractSet[str] = frozenset()
+) -> IngestStats:
     """Write a sequence of records in the caller's transaction.
 
     A snapshot marker applies to everything before it, so the batch is cut there:
-    rows before it, then the replacement, then the rows after it.
+    rows before it, then the replacement, then the rows after it. ``known_regions``
+    are Region codes committed earlier, not written again.
     """
     stats = IngestStats(records=len(records))
+    prefix = await _planning.prefix(tx)
     segment: list[r.Record] = []
     for record in records:
         if isinstance(record, r.PovertySnapshot):
-            await _write_segment(tx, segment, stats)
+            await _write_segment(tx, segment, stats, prefix, known_regions)
             segment = []
-            await _apply_snapshot(tx, record, stats)
+            await _apply_snapshot(tx, record, stats, prefix)
         else:
             segment.append(record)
-    await _write_segment(tx, segment, stats)
+    await _write_segment(tx, segment, stats, prefix, known_regions)
     return stats
 
 
@@ -432,6 +459,13 @@ async def write_page(tx: Tx, page: r.Page) -> IngestStats:
     Quarantined rows are not the graph's business: the hub keeps them in SQL.
     """
     return await write_batch(tx, page.records)
+
+
+def _region_codes(records: Iterable[r.Record]) -> set[str]:
+    codes = {
+        x.region_code for x in records if isinstance(x, r.CivilHousehold | r.PovertyMember | r.Certificate)
+    }
+    return {str(region["code"]) for code in codes for region in rw.region_chain(code)}
 
 
 async def write_records(
@@ -445,14 +479,18 @@ async def write_records(
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     total = IngestStats()
+    # Region codes committed by an earlier batch of this call; added only after a
+    # commit, so a retried transaction writes its regions again.
+    known: set[str] = set()
     batch: list[r.Record] = []
     # A relationship type not written yet (LINKED_TO on a new graph) is expected, not news.
     async with driver.session(database=database, notifications_disabled_classifications=QUIET) as session:
         for record in records:
             batch.append(record)
             if len(batch) >= batch_size:
-                total.add(await session.execute_write(write_batch, batch))
+                total.add(await session.execute_write(write_batch, batch, frozenset(known)))
+                known |= _region_codes(batch)
                 batch = []
         if batch:
-            total.add(await session.execute_write(write_batch, batch))
+            total.add(await session.execute_write(write_batch, batch, frozenset(known)))
     return total
