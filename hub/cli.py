@@ -22,7 +22,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="Doudi (å…œåº
 neo4j_app = typer.Typer(no_args_is_help=True, help="The project's own Neo4j server.")
 app.add_typer(neo4j_app, name="neo4j")
 
-console = Console(stderr=True)
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
