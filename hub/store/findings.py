@@ -22,9 +22,12 @@ from hub.store.columns import utcnow
 from hub.store.states import SYSTEM_ACTOR, FindingStatus, RunEvent
 from hub.store.tables import Finding, FindingEvent, FindingPerson
 
-# Still under review: a run that no longer finds these moves them to CLEARED.
-UNDECIDED = frozenset({FindingStatus.OPEN, FindingStatus.ASSIGNED, FindingStatus.CONFIRMED})
-# Concluded, but the case came back: found again, these reopen.
+# A run that no longer finds these moves them to CLEARED: still under review, or
+# rectified (the rectification worked: the case is gone). A DISMISSED finding keeps
+# the reviewer's verdict and only gets ``cleared_on``.
+CLEARS = frozenset({FindingStatus.OPEN, FindingStatus.ASSIGNED, FindingStatus.CONFIRMED, FindingStatus.RECTIFIED})
+# The case came back: found again, these reopen (a RECTIFIED one that a run never
+# cleared too, e.g. when the clearing run covered another region).
 REOPENS = frozenset({FindingStatus.CLEARED, FindingStatus.RECTIFIED})
 
 _CHUNK = 500  # ids per IN (...) list: well under every driver's parameter limit
@@ -158,7 +161,7 @@ def _seen_again(session: Session, run_id: int, row: Finding, hit: Hit, on: date,
     reopened = before in REOPENS
     if reopened:
         detail: dict[str, object] = {"cleared_on": row.cleared_on.isoformat() if row.cleared_on else None}
-        if before is FindingStatus.RECTIFIED:
+        if row.rectification:  # rectified before it cleared: the history keeps what was done
             detail |= {"rectification": row.rectification, "rectified_fen": row.rectified_fen}
         session.add(
             _event(row.id, at, RunEvent.REOPENED, before, FindingStatus.OPEN, run_id, f"found again on {on}", detail)
@@ -186,7 +189,7 @@ def _gone(session: Session, rules: set[str], region_prefix: str, found: set[str]
 
 def _clear(session: Session, run_id: int, row: Finding, on: date, at: datetime) -> None:
     before = FindingStatus(row.status)
-    after = FindingStatus.CLEARED if before in UNDECIDED else before
+    after = FindingStatus.CLEARED if before in CLEARS else before
     session.add(_event(row.id, at, RunEvent.CLEARED, before, after, run_id, f"not found on {on}"))
     row.status = after.value
     row.cleared_on = on

@@ -146,7 +146,7 @@ def test_a_dismissed_finding_stays_dismissed_when_cleared_and_found_again(
     assert summary.of(RULE).still_open == 1
 
 
-def test_a_rectified_case_that_comes_back_is_reopened(
+def test_a_rectified_case_that_disappears_is_cleared_and_reopens_if_it_comes_back(
     session: Session, make_hit: HitFactory, new_run: RunFactory
 ) -> None:
     hit = make_hit()
@@ -158,7 +158,7 @@ def test_a_rectified_case_that_comes_back_is_reopened(
     ):
         review(session, hit.finding_id, step)
     record_run(session, new_run(on=DAY2), [], rule_ids_run=[RULE], on=DAY2)
-    assert status_of(session, hit.finding_id) is FindingStatus.RECTIFIED
+    assert status_of(session, hit.finding_id) is FindingStatus.CLEARED
 
     summary = record_run(session, new_run(on=DAY3), [hit], rule_ids_run=[RULE], on=DAY3)
     session.commit()
