@@ -229,6 +229,7 @@ async function renderCoverage(main, params) {
   } catch (error) {
     return showError(main, error);
   }
+  if (!main.isConnected) return; // overtaken by a newer render
   const cov = data.coverage;
   const rows = cov.children;
   const total = cov.total;
@@ -355,6 +356,7 @@ async function renderFindings(main, params) {
   } catch (error) {
     return showError(main, error);
   }
+  if (!main.isConnected) return; // overtaken by a newer render
   const conn = data.findings;
   state.findingPages[page] = conn.pageInfo.endCursor;
   const rules = Object.fromEntries(data.rules.map((r) => [r.id, `${r.id}（${r.summary}）`]));
@@ -571,6 +573,7 @@ async function renderFinding(main, id) {
   } catch (error) {
     return showError(main, error);
   }
+  if (!main.isConnected) return; // overtaken by a newer render
   const f = data.finding;
   if (!f) return showError(main, "没有这条疑点，或不在您的辖区 No such finding in your region.");
   const reviewer = ["supervisor", "admin"].includes(state.me.role);
@@ -688,6 +691,7 @@ async function renderPerson(main, id) {
   } catch (error) {
     return showError(out, error);
   }
+  if (!main.isConnected) return; // overtaken by a newer render
   if (!p) return showError(out, "没有此人，或不在您的辖区 Unknown or outside your scope.");
   out.innerHTML = `
     <div class="card" data-testid="person-card"><dl class="facts">
@@ -739,6 +743,7 @@ async function renderSources(main) {
   } catch (error) {
     return showError(main, error);
   }
+  if (!main.isConnected) return; // overtaken by a newer render
   main.innerHTML = `
     <h1>数据接入 Sources</h1>
     <div class="card"><table data-testid="sources-table"><thead><tr><th>来源</th><th>最近同步</th><th>状态</th><th class="num">写入行数</th><th class="num">隔离行数</th><th></th></tr></thead><tbody>
@@ -800,7 +805,11 @@ function follow(runId) {
 
 async function render() {
   disposeViews();
-  const main = $("#main");
+  // Each render draws into a view of its own: a slower render that a newer one has
+  // overtaken (a quick click, a redirect) then writes into a detached view, not the page.
+  const main = document.createElement("div");
+  main.className = "view";
+  $("#main").replaceChildren(main);
   const { page, arg, params } = parseHash();
   if (!token()) return renderLogin(main);
   if (!state.me) {
