@@ -13,7 +13,10 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import typer
+from neo4j.exceptions import AuthError as Neo4jAuthError
+from neo4j.exceptions import ServiceUnavailable
 from rich.console import Console
+from sqlalchemy.exc import OperationalError as SqlOperationalError
 
 from hub import neo4jserver
 from hub.settings import Settings, SettingsError
@@ -43,8 +46,20 @@ def friendly(func: F) -> F:
         except FRIENDLY as exc:
             console.print(f"[red]error:[/red] {exc}", highlight=False)
             raise typer.Exit(1) from None
+        except (Neo4jAuthError, ServiceUnavailable, SqlOperationalError) as exc:
+            console.print(f"[red]error:[/red] {unreachable(exc)}", highlight=False)
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def unreachable(exc: Exception) -> str:
+    """One line saying which store cannot be used and what to do about it."""
+    if isinstance(exc, Neo4jAuthError):
+        return "Neo4j refused the credentials: check DOUDI_NEO4J_USER and DOUDI_NEO4J_PASSWORD"
+    if isinstance(exc, ServiceUnavailable):
+        return "Neo4j is not reachable at DOUDI_NEO4J_URI: start it with `hub neo4j start`, or fix the URI"
+    return f"the SQL store is not reachable at DOUDI_SQL_URL ({type(getattr(exc, 'orig', exc)).__name__})"
 
 
 def settings() -> Settings:

@@ -75,3 +75,20 @@ def test_a_missing_endpoints_file_is_one_clear_error(tmp_path: Path) -> None:
 def test_a_bad_value_names_the_setting() -> None:
     with pytest.raises(SettingsError, match="DOUDI_PORT"):
         Settings.from_mapping({"DOUDI_PORT": "eighty"})
+
+
+def test_a_cli_command_with_neo4j_down_says_so_in_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "hub.cli", "check"],
+        env={"PATH": "/usr/bin:/bin", "DOUDI_VAR_DIR": str(tmp_path), "DOUDI_NEO4J_URI": "neo4j://127.0.0.1:1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode == 1
+    assert "Neo4j is not reachable" in done.stderr
+    assert "Traceback" not in done.stderr
