@@ -14,13 +14,14 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from graph.terms import active_dibao, active_tekun, covered_in_active_dibao, is_active_tekun
 from schema.access import viewer_of
 from schema.context import Context, Role
 from schema.enums import FindingKind, FindingStatus
 from schema.errors import BadArgument
 from schema.permissions import _RoleIn
 
-COVERAGE_QUERY = """
+_COVERAGE_TEMPLATE = """
 CALL () {
   MATCH (p:Person)-[:CIVIL_MEMBER]->(h:CivilHousehold)
   WHERE h.region_code STARTS WITH $region AND h.region_code STARTS WITH $scope
@@ -50,15 +51,14 @@ CALL () {
 CALL () {
   MATCH (p:Person)-[:CIVIL_MEMBER {covered: true}]->(h:CivilHousehold {status: 'active'})
   WHERE h.region_code STARTS WITH $region AND h.region_code STARTS WITH $scope
-    AND h.dibao_status IN ['active', 'phasing_out'] AND h.dibao_start <= $day
-    AND (h.dibao_end IS NULL OR h.dibao_end >= $day)
+    AND «active_dibao h»
   WITH substring(h.region_code, 0, $len) AS child, count(DISTINCT p) AS n
   RETURN collect([child, n]) AS dibao
 }
 CALL () {
   MATCH (p:Person)-[:HAS_TEKUN]->(t:Tekun {status: 'active'})-[:TEKUN_HOUSEHOLD]->(h:CivilHousehold)
   WHERE h.region_code STARTS WITH $region AND h.region_code STARTS WITH $scope
-    AND t.start_date <= $day AND (t.end_date IS NULL OR t.end_date >= $day)
+    AND «active_tekun t»
   WITH substring(h.region_code, 0, $len) AS child, count(DISTINCT p) AS n
   RETURN collect([child, n]) AS tekun
 }
@@ -74,15 +74,8 @@ CALL () {
   MATCH (p:Person)-[m:POVERTY_MEMBER]->(h:PovertyHousehold)
   WHERE h.region_code STARTS WITH $region AND h.region_code STARTS WITH $scope
     AND m.labour_skill IN ['丧失劳动力', '无劳动力']
-    AND NOT EXISTS {
-      MATCH (p)-[:CIVIL_MEMBER {covered: true}]->(d:CivilHousehold {status: 'active'})
-      WHERE d.dibao_status IN ['active', 'phasing_out'] AND d.dibao_start <= $day
-        AND (d.dibao_end IS NULL OR d.dibao_end >= $day)
-    }
-    AND NOT EXISTS {
-      MATCH (p)-[:HAS_TEKUN]->(t:Tekun {status: 'active'})
-      WHERE t.start_date <= $day AND (t.end_date IS NULL OR t.end_date >= $day)
-    }
+    AND NOT «covered_in_active_dibao p»
+    AND NOT «is_active_tekun p»
   WITH substring(h.region_code, 0, $len) AS child, count(DISTINCT p) AS n
   RETURN collect([child, n]) AS unable_uncovered
 }
@@ -99,8 +92,7 @@ CALL () {
 CALL () {
   MATCH (p:Person)-[:CIVIL_MEMBER {covered: true}]->(h:CivilHousehold {status: 'active'})
   WHERE h.region_code STARTS WITH $region AND h.region_code STARTS WITH $scope
-    AND h.dibao_status IN ['active', 'phasing_out'] AND h.dibao_start <= $day
-    AND (h.dibao_end IS NULL OR h.dibao_end >= $day)
+    AND «active_dibao h»
     AND EXISTS { MATCH (p)-[:HOLDS]->(:Certificate {status: 'VALID'}) }
     AND NOT EXISTS {
       MATCH (p)-[:HOLDS]->(:Certificate)-[:HAS_SUBSIDY]->(:Subsidy {type: 'LIVING', status: 'ACTIVE'})
@@ -111,8 +103,7 @@ CALL () {
 CALL () {
   MATCH (p:Person)-[:CIVIL_MEMBER {covered: true}]->(h:CivilHousehold {status: 'active'})
   WHERE h.region_code STARTS WITH $region AND h.region_code STARTS WITH $scope
-    AND h.dibao_status IN ['active', 'phasing_out'] AND h.dibao_start <= $day
-    AND (h.dibao_end IS NULL OR h.dibao_end >= $day)
+    AND «active_dibao h»
     AND NOT EXISTS {
       MATCH (p)-[:MEDICAL]->(:MedicalAnswer {year: $year})-[:HAS_INSURANCE]->(:Insurance {status: 'ENROLLED'})
     }
@@ -122,6 +113,13 @@ CALL () {
 RETURN civil, poverty, disability, medical, enrolled, dibao, tekun, living, nursing,
        unable_uncovered, severe_no_nursing, dibao_no_living, dibao_not_enrolled
 """
+# The terms of rules.md (active 低保, active 特困, covered) come from graph.terms, as the rules read them.
+COVERAGE_QUERY = (
+    _COVERAGE_TEMPLATE.replace("«active_dibao h»", active_dibao("h"))
+    .replace("«active_tekun t»", active_tekun("t"))
+    .replace("«covered_in_active_dibao p»", covered_in_active_dibao("p"))
+    .replace("«is_active_tekun p»", is_active_tekun("p"))
+)
 
 
 @strawberry.enum(description="Region levels of the 12-digit 统计用区划代码, by the length of their prefix.")
@@ -272,7 +270,7 @@ class CoverageQueries:
 
         async def figures(length: int) -> dict[str, Any]:
             rows = await info.context.graph.rows(
-                COVERAGE_QUERY, region=region, scope=scope, len=length, day=day, year=asked_year
+                COVERAGE_QUERY, region=region, scope=scope, len=length, check_date=day, year=asked_year
             )
             return rows[0]
 

@@ -6,8 +6,8 @@ from datetime import date
 
 from graph.hits import Kind, Severity
 from graph.rules import _build as b
-from graph.rules._cypher import active_tekun, tekun_evidence
 from graph.rules._rule import Example, Expect, Explanation, Rule
+from graph.terms import active_tekun, tekun_evidence
 
 CYPHER = f"""
 MATCH (t:Tekun)

@@ -6,7 +6,8 @@ from datetime import date
 
 from graph.hits import Kind, Severity
 from graph.rules import _build as b
-from graph.rules._cypher import (
+from graph.rules._rule import Example, Expect, Explanation, Rule
+from graph.terms import (
     active_dibao,
     active_tekun,
     civil_evidence,
@@ -14,7 +15,6 @@ from graph.rules._cypher import (
     poverty_evidence,
     tekun_evidence,
 )
-from graph.rules._rule import Example, Expect, Explanation, Rule
 
 CYPHER = f"""
 CALL () {{

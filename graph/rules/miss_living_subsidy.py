@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from graph.hits import Kind, Severity
 from graph.rules import _build as b
-from graph.rules._cypher import active_dibao, certificate_evidence, civil_evidence, is_active_tekun
 from graph.rules._rule import Example, Expect, Explanation, Rule
+from graph.terms import active_dibao, certificate_evidence, civil_evidence, is_active_tekun
 
 CYPHER = f"""
 MATCH (c:Certificate)

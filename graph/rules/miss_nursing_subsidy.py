@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from graph.hits import Kind, Severity
 from graph.rules import _build as b
-from graph.rules._cypher import certificate_evidence, is_active_tekun
 from graph.rules._rule import Example, Expect, Explanation, Rule
+from graph.terms import certificate_evidence, is_active_tekun
 
 CYPHER = f"""
 MATCH (c:Certificate)

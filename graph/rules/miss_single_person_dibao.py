@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from graph.hits import Kind, Severity
 from graph.rules import _build as b
-from graph.rules._cypher import (
+from graph.rules._rule import Example, Expect, Explanation, Rule
+from graph.terms import (
     active_dibao,
     certificate_evidence,
     is_active_tekun,
@@ -13,7 +14,6 @@ from graph.rules._cypher import (
     single_route_certificate,
     standard_evidence,
 )
-from graph.rules._rule import Example, Expect, Explanation, Rule
 
 CYPHER = f"""
 {rural_standards_in_force()}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from graph.hits import Kind, Severity
 from graph.rules import _build as b
-from graph.rules._cypher import (
+from graph.rules._rule import Example, Expect, Explanation, Rule
+from graph.terms import (
     age_on_check_date,
     covered_in_active_dibao,
     is_active_tekun,
@@ -12,7 +13,6 @@ from graph.rules._cypher import (
     rural_standards_in_force,
     standard_evidence,
 )
-from graph.rules._rule import Example, Expect, Explanation, Rule
 
 CYPHER = f"""
 {rural_standards_in_force()}

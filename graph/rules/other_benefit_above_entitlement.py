@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from graph.hits import Kind, Severity
 from graph.rules import _build as b
-from graph.rules._cypher import active_dibao, age_on_check_date
 from graph.rules._rule import Example, Expect, Explanation, Rule
+from graph.terms import active_dibao, age_on_check_date
 
 CYPHER = f"""
 MATCH (h:CivilHousehold)

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from adapters.normalise import CST
 from graph.hits import Kind, Severity
 from graph.rules import _build as b
-from graph.rules._cypher import active_dibao, active_tekun, civil_evidence, tekun_evidence
 from graph.rules._rule import Example, Expect, Explanation, Rule
+from graph.terms import active_dibao, active_tekun, civil_evidence, tekun_evidence
 
 CYPHER = f"""
 CALL () {{

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from graph.hits import Kind, Severity
 from graph.rules import _build as b
-from graph.rules._cypher import active_dibao, civil_evidence, lone_qualifier, poverty_evidence
 from graph.rules._rule import Example, Expect, Explanation, Rule
+from graph.terms import active_dibao, civil_evidence, lone_qualifier, poverty_evidence
 
 CYPHER = f"""
 MATCH (h:CivilHousehold)

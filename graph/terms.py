@@ -1,4 +1,4 @@
-"""Cypher fragments for the terms of rules.md, written once so every rule reads them alike.
+"""Cypher fragments for the terms of rules.md, written once so every rule (and the API's coverage figures) reads them alike.
 
 Each function returns query *text* for a variable name; values always travel as
 ``$params`` (``$check_date`` and the profile's settings), never inside the text.
